@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command: set up (idempotent), then nbdev_test over every notebook, one worker and one torch
+# thread (on 2 cores parallel workers oversubscribe). Ends with a plain `N passed, N failed` line
+# (counted in notebooks). Extra arguments go to nbdev_test, e.g. `--flags slow` or `--path nbs/02_metrics.ipynb`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh || exit 1
+VENV=${FAME_VENV:-.venv}
+export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 PYTHONHASHSEED=0
+log=$(mktemp)
+"$VENV/bin/nbdev_test" --n_workers 1 --do_print --timing "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+total=$(grep -c '^Starting ' "$log")
+failed=$(awk '/Failed On The Following Notebooks/{f=1; next} f && /^\t/{n++} END{print n+0}' "$log")
+[ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+echo "$((total - failed)) passed, $failed failed"
+rm -f "$log"
+exit "$rc"
