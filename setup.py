@@ -1,5 +1,6 @@
 """Packaging for fame_nb, driven by settings.ini (the nbdev 2 convention)."""
 from configparser import ConfigParser
+import os
 import setuptools
 
 cfg = ConfigParser(delimiters=['='])
@@ -18,7 +19,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=['fame_nb', 'fame_nb.*']),
     include_package_data=True, install_requires=req, extras_require={'dev': dev},
     python_requires='>=' + cfg['min_python'],
-    long_description=open('README.md', encoding='utf-8').read(), long_description_content_type='text/markdown',
+    long_description=open('README.md', encoding='utf-8').read() if os.path.exists('README.md') else cfg['description'], long_description_content_type='text/markdown',
     zip_safe=False, entry_points={'console_scripts': scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     classifiers=['Programming Language :: Python :: 3.11', 'License :: ' + lic[1]],
 )
