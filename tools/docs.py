@@ -8,6 +8,9 @@ way nbdev does: hidden cells are dropped, directive comments are stripped.
 
     .venv/bin/python tools/docs.py            # -> _docs/index.html
     .venv/bin/python tools/docs.py --execute  # execute the library notebooks first (slow: runs the tests)
+    .venv/bin/python tools/docs.py --mathjax node_modules/mathjax/es5   # offline maths (npm install mathjax@3)
+
+Without --mathjax the pages load MathJax from its public CDN, as nbconvert does.
 """
 import argparse, html, re, shutil
 from pathlib import Path
@@ -51,7 +54,7 @@ def _title(nb, fallback):
     return fallback
 
 
-def build(out, execute=False, timeout=900):
+def build(out, execute=False, timeout=900, mathjax=None):
     out = Path(out)
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -67,7 +70,10 @@ def build(out, execute=False, timeout=900):
             ExecutePreprocessor(timeout=timeout, kernel_name='python3').preprocess(nb, {'metadata': {'path': str(path.parent)}})
         nbs[name] = (_prepare(nb), path)
     titles = {n: _title(nb, n) for n, (nb, _) in nbs.items()}
-    exporter = HTMLExporter(template_name='lab')
+    exporter = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
+    if mathjax:  # a local MathJax 3 es5 folder, copied beside the pages
+        shutil.copytree(mathjax, out/'mathjax')
+        exporter.mathjax_url = 'mathjax/tex-chtml-full.js?config=TeX-AMS_CHTML-full,Safe'
     for name, (nb, path) in nbs.items():
         body, _ = exporter.from_notebook_node(nb)
         links = ''.join(f'<a href="{n}.html"{" class=cur" if n == name else ""}>{html.escape(titles[n])}</a>'
@@ -75,6 +81,10 @@ def build(out, execute=False, timeout=900):
         nav = f'{NAV_CSS}<nav class="fame-nav"><span>fame_nb</span>{links}</nav>'
         body = body.replace('<body', '<body', 1)
         body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + nav, body, count=1)
+        if mathjax:  # MathJax 3 reads its config from window.MathJax before it loads: enable $...$ inline maths
+            cfg = ("<script>window.MathJax={tex:{inlineMath:[['$','$'],['\\\\(','\\\\)']],"
+                   "displayMath:[['$$','$$'],['\\\\[','\\\\]']],processEscapes:true}};</script>")
+            body = body.replace('<head>', '<head>' + cfg, 1)
         (out/f'{name}.html').write_text(body)
     # figures referenced by the results pages (embedded already as PNG outputs; copied for direct links)
     for d in ('figures', 'results'):
@@ -88,6 +98,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', default=str(ROOT/'_docs'))
     ap.add_argument('--execute', action='store_true')
+    ap.add_argument('--mathjax', help='a local MathJax 3 es5 folder for offline maths')
     a = ap.parse_args()
-    index, names = build(a.out, a.execute)
+    index, names = build(a.out, a.execute, mathjax=a.mathjax)
     print(f'wrote {len(names)} pages; open {index}')
