@@ -6,13 +6,13 @@
 __all__ = ['attention_mask', 'keep_mask', 'attend', 'CausalSelfAttention', 'feed_forward', 'TransformerBlock',
            'RightPositionalEmbedding', 'init_weights']
 
-# %% ../nbs/03_layers.ipynb #8111fc6b
+# %% ../nbs/03_layers.ipynb #78dc39ff
 import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# %% ../nbs/03_layers.ipynb #38812e0c
+# %% ../nbs/03_layers.ipynb #c54c084b
 def attention_mask(pad_mask: torch.Tensor, # [B, L] bool, True at padding
                    n_q: int|None = None,    # queries are the last `n_q` positions (default: all L)
                   ) -> torch.Tensor:        # [B, 1, n_q, L] bool, True = may attend
@@ -24,7 +24,7 @@ def attention_mask(pad_mask: torch.Tensor, # [B, L] bool, True at padding
     causal = kj <= qi                                                 # [n_q, L]
     return ((causal & ~pad_mask[:, None, :]) | (kj == qi))[:, None]
 
-# %% ../nbs/03_layers.ipynb #dea57c18
+# %% ../nbs/03_layers.ipynb #c12e87dc
 def keep_mask(shape, p:float, device=None) -> tuple[torch.Tensor, float]:
     "Bernoulli keep-mask (P(True) = 1-p', p' = p rounded to 2**-16) from 16 random bits per element; returns (mask, p')."
     n = math.prod(shape)
@@ -44,7 +44,7 @@ def attend(q, k, v,             # [B, H, Lq, d_h], [B, H, L, d_h], [B, H, L, d_h
     keep, p = keep_mask(a.shape, dropout_p, a.device)
     return (torch.where(keep, a, 0.0) @ v) * (1.0 / (1.0 - p))
 
-# %% ../nbs/03_layers.ipynb #62e29397
+# %% ../nbs/03_layers.ipynb #acf35005
 class CausalSelfAttention(nn.Module):
     "Multi-head causal self-attention over left-padded sequences; per-head outputs on request."
     def __init__(self, d:int, n_heads:int, dropout:float=0.0):  # `dropout`: on the attention weights
@@ -64,7 +64,7 @@ class CausalSelfAttention(nn.Module):
         if return_heads: return o
         return self.out(o.transpose(1, 2).reshape(B, q.shape[2], d))
 
-# %% ../nbs/03_layers.ipynb #8acce370
+# %% ../nbs/03_layers.ipynb #7eef06e8
 def feed_forward(d:int, d_ff:int, act:str="gelu") -> nn.Sequential:
     "Position-wise FFN d -> d_ff -> d; `act` is 'gelu' or 'relu'."
     return nn.Sequential(nn.Linear(d, d_ff), {"gelu": nn.GELU, "relu": nn.ReLU}[act](), nn.Linear(d_ff, d))
@@ -95,7 +95,7 @@ class TransformerBlock(nn.Module):
             y = self.norm2(a + self.drop(self.ff(a)))
         return y * keep[..., None]
 
-# %% ../nbs/03_layers.ipynb #7fcd533e
+# %% ../nbs/03_layers.ipynb #be889b74
 class RightPositionalEmbedding(nn.Module):
     "Learned position embeddings indexed from the right: the last column of a batch has position 0."
     def __init__(self, max_len:int, d:int):
@@ -106,7 +106,7 @@ class RightPositionalEmbedding(nn.Module):
         if L > self.max_len: raise ValueError(f"sequence length {L} > max_len {self.max_len}")
         return self.emb(torch.arange(L - 1, -1, -1, device=self.emb.weight.device))
 
-# %% ../nbs/03_layers.ipynb #d0072140
+# %% ../nbs/03_layers.ipynb #2509a936
 def init_weights(module:nn.Module, std:float=0.02):
     "BERT/RecBole-style init, applied with `model.apply(partial(init_weights, std=...))`."
     if isinstance(module, (nn.Linear, nn.Embedding)):
