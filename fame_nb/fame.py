@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['FAMELayer', 'FAME']
 
-# %% ../nbs/05_fame.ipynb #030bb1d1
+# %% ../nbs/05_fame.ipynb #943e7aef
 from functools import partial
 import torch
 import torch.nn as nn
@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from .layers import attention_mask, attend, feed_forward, init_weights
 from .sasrec import SASRec, full_softmax_loss, item_scores
 
-# %% ../nbs/05_fame.ipynb #ac43c073
+# %% ../nbs/05_fame.ipynb #09f78960
 class FAMELayer(nn.Module):
     "FAME's last layer: per-head MoE attention (+ router), per-head FFN/LN; or, facet_heads=False, concat + W_O."
     def __init__(self, d:int, n_heads:int, n_experts:int=4, dropout:float=0.2, norm_first:bool=False,
@@ -63,7 +63,7 @@ class FAMELayer(nn.Module):
             out = self.norm2(a + self.drop(self.ff(a)))
         return out * keep, beta.transpose(1, 2)
 
-# %% ../nbs/05_fame.ipynb #d2b90c6a
+# %% ../nbs/05_fame.ipynb #5edd1258
 class FAME(SASRec):
     "FAME: SASRec's backbone with a facet-aware multi-head MoE last layer, gated per-head predictions."
     def __init__(self, n_items:int, max_len:int=50, d:int=64, n_layers:int=2, n_heads:int=2,
@@ -73,12 +73,15 @@ class FAME(SASRec):
                  gate:str="learned",       # 'learned' | 'mean' (w/o gate: g_h = 1/H)
                  facet_heads:bool=True,    # False = w/o facet heads: concat + W_O, one prediction
                  item_proj:str="linear",   # 'linear' (x_v^(h) = e_v W_f^(h)) | 'slice' (h-th slice of e_v)
-                 mix:str="logits"):        # 'logits' (sum_h g_h s^(h)) | 'probs' (log sum_h g_h softmax(s^(h)))
+                 mix:str="logits",         # 'logits' (sum_h g_h s^(h)) | 'probs' (log sum_h g_h softmax(s^(h)))
+                 score_scale:float=0.0):   # c in s^(h) = c F^(h).x^(h); 0 = H (default), 1 = the literal formula
         assert gate in ("learned", "mean") and item_proj in ("linear", "slice") and mix in ("logits", "probs")
         super().__init__(n_items, max_len, d, n_layers, n_heads, dropout, norm_first, d_ff, act, attn_dropout,
                          init_std, eps)
-        self.config.update(n_experts=n_experts, gate=gate, facet_heads=facet_heads, item_proj=item_proj, mix=mix)
+        self.config.update(n_experts=n_experts, gate=gate, facet_heads=facet_heads, item_proj=item_proj, mix=mix,
+                           score_scale=score_scale)
         self.H, self.N, self.dh = n_heads, n_experts, d // n_heads
+        self.scale = float(score_scale or n_heads)
         self.blocks = self.blocks[:-1]                     # the first n_layers-1 SASRec blocks ...
         self.last = FAMELayer(d, n_heads, n_experts, dropout, norm_first, d_ff, act, attn_dropout, eps,
                               facet_heads)                 # ... and the FAME layer
@@ -89,6 +92,7 @@ class FAME(SASRec):
         for mod in (self.last, self.final_norm, self.gate_net, self.item_proj):
             if mod is not None: mod.apply(partial(init_weights, std=init_std))
         nn.init.normal_(self.last.router, 0.0, init_std)
+        if self.item_proj is not None: nn.init.eye_(self.item_proj.weight)   # W_f = I: start from the slices
 
     def forward(self, seq, last_only=False):
         "dict: 'F' [B,Lq,H,d_h] per-head states (or 'h' [B,Lq,d] without facet heads), gate 'g' [B,Lq,H], router 'beta' [B,Lq,H,N]."
@@ -104,7 +108,7 @@ class FAME(SASRec):
         return self.gate_net(Fh.flatten(-2)).softmax(-1)
 
     def query(self, Fh, g):       # fused scoring query q = (g*F)_cat W_f^T: [..., d]
-        z = (g[..., None] * Fh).flatten(-2)
+        z = (g[..., None] * Fh).flatten(-2) * self.scale
         return z if self.item_proj is None else z @ self.item_proj.weight
 
     def head_items(self):         # item sub-embeddings x_v^(h) = e_v W_f^(h): [H, n_items+1, d_h]
@@ -113,7 +117,7 @@ class FAME(SASRec):
         return E @ self.item_proj.weight.view(H, dh, -1).transpose(1, 2)   # [V, d] @ [H, d, d_h]
 
     def head_scores(self, Fh):    # per-head scores s^(h): [..., H, n_items+1]
-        return torch.einsum("...hd,hvd->...hv", Fh, self.head_items())
+        return torch.einsum("...hd,hvd->...hv", Fh, self.head_items()) * self.scale
 
     def _mix_probs(self, Fh, g):  # log sum_h g_h softmax(s^(h)) over real items: [..., n_items+1]
         s = self.head_scores(Fh)[..., 1:]
@@ -144,7 +148,7 @@ class FAME(SASRec):
         if self.config["mix"] == "logits": return full_softmax_loss(self.query(Fk, gk), E, t)
         # mix='probs': log p_h(t) for every head from H logit matrices [H, P, |I|], then the mixture's NLL
         H, P = self.H, len(t)
-        s = torch.bmm(Fk.transpose(0, 1).contiguous(), self.head_items()[:, 1:].transpose(1, 2))
+        s = torch.bmm(Fk.transpose(0, 1).contiguous(), self.head_items()[:, 1:].transpose(1, 2)) * self.scale
         log_p_t = -F.cross_entropy(s.view(H * P, -1), (t - 1).repeat(H), reduction="none").view(H, P)
         return -(gk.log() + log_p_t.T).logsumexp(-1).mean()
 
@@ -156,7 +160,7 @@ class FAME(SASRec):
         hs = self.head_scores(o["F"][:, -1]); hs[..., 0] = float("-inf")
         return dict(g=o["g"][:, -1], beta=o["beta"][:, -1], head_scores=hs, scores=self._scores(o)[:, -1])
 
-# %% ../nbs/05_fame.ipynb #5ce278e3
+# %% ../nbs/05_fame.ipynb #41b1221e
 @classmethod
 def _from_sasrec(cls, sasrec:SASRec, **kw):
     "A FAME with `sasrec`'s backbone config (overridden by `kw`) and its weights copied wherever they fit."
