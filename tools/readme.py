@@ -24,11 +24,13 @@ for c in nb.cells:
         outs = sh.run(c.source)
         if sh.exc: sys.exit(f"index.ipynb: cell failed: {sh.exc!r}")
     if 'hide' in d: continue
-    out.append(f"```python\n{strip(c.source)}\n```")
+    if 'echo: false' not in d: out.append(f"```python\n{strip(c.source)}\n```")
     text = []
     for o in outs:
         data = o.get('data', {})
-        t = data.get('text/markdown') or data.get('text/plain') or o.get('text')
+        md = data.get('text/markdown')
+        if md: out.append(''.join(md) if isinstance(md, list) else md); continue   # rendered, not fenced
+        t = data.get('text/plain') or o.get('text')
         if t: text.append(''.join(t) if isinstance(t, list) else t)
     if text: out.append("```\n" + '\n'.join(s.rstrip() for s in text) + "\n```")
 (root/'README.md').write_text("<!-- Generated from nbs/index.ipynb by tools/readme.py; edit the notebook, not this file. -->\n\n"
