@@ -69,7 +69,7 @@ def build(out, execute=False, timeout=900, mathjax=None):
         if execute and path.parent == ROOT/'nbs':
             ExecutePreprocessor(timeout=timeout, kernel_name='python3').preprocess(nb, {'metadata': {'path': str(path.parent)}})
         nbs[name] = (_prepare(nb), path)
-    titles = {n: _title(nb, n) for n, (nb, _) in nbs.items()}
+    titles = {n: ('Results: ' if n.startswith('results_') else '') + _title(nb, n) for n, (nb, _) in nbs.items()}
     exporter = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
     if mathjax:  # a local MathJax 3 es5 folder, copied beside the pages
         shutil.copytree(mathjax, out/'mathjax')
