@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import ExecutePreprocessor
+from nbconvert.preprocessors import ExecutePreprocessor, TagRemovePreprocessor
 
 ROOT = Path(__file__).resolve().parents[1]
 NAV_CSS = """
@@ -39,6 +39,8 @@ def _prepare(nb):
         if c.cell_type == 'code':
             d = _directives(c.source)
             if 'hide' in d or 'default_exp' in d: continue
+            if d.get('echo', '').replace(' ', '') == 'echo:false':   # show the output only
+                c.metadata.setdefault('tags', []).append('remove_input')
             c.source = '\n'.join(l for l in c.source.splitlines() if not l.startswith('#|')).strip()
             if not c.source and not c.get('outputs'): continue
         cells.append(c)
@@ -66,11 +68,12 @@ def build(out, execute=False, timeout=900, mathjax=None):
     nbs = {}
     for name, path in pages:
         nb = nbformat.read(path, as_version=4)
-        if execute and path.parent == ROOT/'nbs':
+        if (execute and path.parent == ROOT/'nbs') or path.name == 'index.ipynb':   # the index is cheap: always run
             ExecutePreprocessor(timeout=timeout, kernel_name='python3').preprocess(nb, {'metadata': {'path': str(path.parent)}})
         nbs[name] = (_prepare(nb), path)
     titles = {n: ('Results: ' if n.startswith('results_') else '') + _title(nb, n) for n, (nb, _) in nbs.items()}
     exporter = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
     if mathjax:  # a local MathJax 3 es5 folder, copied beside the pages
         shutil.copytree(mathjax, out/'mathjax')
         exporter.mathjax_url = 'mathjax/tex-chtml-full.js?config=TeX-AMS_CHTML-full,Safe'
