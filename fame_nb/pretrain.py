@@ -6,7 +6,7 @@
 __all__ = ['SCHEDULES', 'PRETRAIN_DEFAULTS', 'supcon_loss', 'positives', 'facet_matrix', 'Projections', 'Pretrained',
            'schedule_steps', 'pretrain_projections', 'nn_agreement', 'init_item_embeddings', 'pretrain_and_init']
 
-# %% ../nbs/11_pretrain.ipynb #03f2d976
+# %% ../nbs/11_pretrain.ipynb #e99ea347
 import math, time
 from dataclasses import dataclass, field
 
@@ -19,8 +19,9 @@ from tqdm.auto import tqdm
 
 from .data import ItemTable, SeqDataset
 from .text import TextEncoder, encode_items, item_texts, default_facets, drop_metadata, default_cache_dir
+from .train import pick_device
 
-# %% ../nbs/11_pretrain.ipynb #2d52c714
+# %% ../nbs/11_pretrain.ipynb #e639ada6
 def supcon_loss(z:torch.Tensor,          # [..., B, k] projections (L2-normalised here)
                 pos:torch.Tensor,        # [B, B] bool, True where two items share a label (diagonal ignored)
                 temperature:float=0.1,
@@ -43,7 +44,7 @@ def positives(Y:torch.Tensor) -> torch.Tensor:
     Y = Y.float()
     return (Y @ Y.T) > 0
 
-# %% ../nbs/11_pretrain.ipynb #40e7ad15
+# %% ../nbs/11_pretrain.ipynb #12503fd7
 def facet_matrix(items:ItemTable, facet:str) -> tuple:
     "(Y bool [n_items+1, n_labels], label names) of one facet; row 0 and unlabelled items are empty rows."
     if facet not in items.facets: raise KeyError(f"unknown facet {facet!r}; this table has {list(items.facets)}")
@@ -54,7 +55,7 @@ def facet_matrix(items:ItemTable, facet:str) -> tuple:
     Y[np.repeat(np.arange(len(v)), lens), codes] = True
     return torch.from_numpy(Y), list(names)
 
-# %% ../nbs/11_pretrain.ipynb #8244e7d2
+# %% ../nbs/11_pretrain.ipynb #638ffbc4
 class Projections(nn.Module):
     "H independent projection heads applied at once: z [n, d_in] -> [H, n, d_out]; 'mlp' (Linear-GELU-Linear) or 'linear'."
     def __init__(self, n_heads:int, d_in:int, d_out:int, kind:str='mlp', hidden:int=256, seed:int=0):
@@ -71,7 +72,7 @@ class Projections(nn.Module):
         x = F.gelu(z @ self.w1 + self.b1) if self.kind == 'mlp' else z
         return x @ self.w2 + self.b2
 
-# %% ../nbs/11_pretrain.ipynb #46a5f814
+# %% ../nbs/11_pretrain.ipynb #00076bc9
 SCHEDULES = ('step', 'epoch', 'sum')
 
 @dataclass
@@ -150,7 +151,7 @@ def pretrain_projections(Z,                       # [n_items+1, k] text embeddin
     pr.eval()
     return out
 
-# %% ../nbs/11_pretrain.ipynb #2d826b35
+# %% ../nbs/11_pretrain.ipynb #a749e400
 @torch.no_grad()
 def nn_agreement(U:torch.Tensor, Y:torch.Tensor, rows=None) -> float:
     "Share of `rows` (default: all with a label) whose nearest other row of U (cosine) shares a label in Y."
@@ -161,7 +162,7 @@ def nn_agreement(U:torch.Tensor, Y:torch.Tensor, rows=None) -> float:
     nn_ = rows[s.argmax(1)]
     return float((Y[rows] & Y[nn_]).any(1).float().mean())
 
-# %% ../nbs/11_pretrain.ipynb #62321a44
+# %% ../nbs/11_pretrain.ipynb #b3630596
 @torch.no_grad()
 def init_item_embeddings(model, Z, pre:Pretrained, scale:float=0.0, freeze:bool=False) -> dict:
     "e_v[slice h] = scale * normalize(phi_h(z_v)) for items with text and trained heads; the rest keeps its init."
@@ -189,7 +190,7 @@ def init_item_embeddings(model, Z, pre:Pretrained, scale:float=0.0, freeze:bool=
         model._item_freeze_hook = handle
     return dict(scale=s, initialised=mask, n_items_initialised=int(mask.any(1).sum()), frozen=freeze)
 
-# %% ../nbs/11_pretrain.ipynb #fb0f1dc7
+# %% ../nbs/11_pretrain.ipynb #daf424db
 PRETRAIN_DEFAULTS = dict(
     pretrain='none',             # 'none' | 'facet' (head h <- facet h) | 'text' (one projection to d, all facets)
     pretrain_facets='',          # comma-separated facet names; '' = default_facets (ML: genre,decade; Amazon: brand,category)
@@ -212,10 +213,6 @@ PRETRAIN_DEFAULTS = dict(
     text_max_length=128,
 )
 
-def _device(name):
-    name = str(name or 'auto')
-    return torch.device('cuda' if torch.cuda.is_available() else 'cpu') if name == 'auto' else torch.device(name)
-
 def _names(s): return [x.strip() for x in str(s).split(',') if x.strip()]
 
 def pretrain_and_init(model, ds:SeqDataset, cfg:dict=None, progress:bool=True) -> dict:
@@ -227,7 +224,7 @@ def pretrain_and_init(model, ds:SeqDataset, cfg:dict=None, progress:bool=True) -
     if mode == 'none': return dict(pretrain='none')
     if c['pretrain_schedule'] not in SCHEDULES:
         raise ValueError(f"pretrain_schedule must be one of {SCHEDULES}, not {c['pretrain_schedule']!r}")
-    seed, device = int(cfg.get('seed', 0)), _device(cfg.get('device', 'auto'))
+    seed, device = int(cfg.get('seed', 0)), pick_device(str(cfg.get('device') or 'auto'))
     items = ds.items
     if c['meta_drop']: items = drop_metadata(items, float(c['meta_drop']), int(c['meta_drop_seed']))
     facets = _names(c['pretrain_facets']) or default_facets(items)
