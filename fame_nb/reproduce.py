@@ -11,8 +11,8 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['VARIANTS', 'ABLATIONS', 'SENSITIVITY', 'SPARSE', 'PROFILES', 'variant', 'Cell', 'grid', 'experiments_dir', 'run_cell',
-           'reproduce', 'run_tables']
+__all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'PROFILES', 'variant', 'tuning_variants',
+           'Cell', 'grid', 'experiments_dir', 'run_cell', 'reproduce', 'run_tables']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -26,28 +26,52 @@ VARIANTS = {
     'fame-scale1':   ('fame', dict(score_scale=1.0)),
     'fame-pre':      ('fame', dict(pretrain='facet')),      # + text-enhanced facet-aware pre-training (11_pretrain)
     'sasrec-text':   ('sasrec', dict(pretrain='text')),     # text-initialised SASRec: the gain of text alone
+    'gru4rec':       ('gru4rec', {}),                        # baselines (12_gru4rec, 13_bert4rec, 14_fmlp)
+    'bert4rec':      ('bert4rec', {}),
+    'fmlp':          ('fmlp', {}),
 }
+BASELINES = ['sasrec', 'gru4rec', 'bert4rec', 'fmlp']
 ABLATIONS = ['fame-noMoE', 'fame-noGate', 'fame-noFacet', 'fame-slice', 'fame-probs', 'fame-scale1']
 SENSITIVITY = {f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4) for n in (1, 2, 4, 8)}
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
 SPARSE = {f'fame-pre-drop{round(p * 100)}': ('fame', dict(pretrain='facet', meta_drop=p)) for p in (0.25, 0.5, 0.75, 1.0)}
 
 def variant(name:str):
-    "(model, overrides) of a variant name."
+    "(model, overrides) of a variant name; `base+key=value+...` adds `TrainConfig` overrides to a variant."
+    if '+' in name:
+        from fame_nb.train import parse_set
+        base, *kvs = name.split('+')
+        model, kw = variant(base)
+        return model, {**kw, **parse_set(kvs)}
     if name in VARIANTS: return VARIANTS[name]
     if name in SENSITIVITY: return SENSITIVITY[name]
     if name in SPARSE: return SPARSE[name]
     raise KeyError(f"unknown variant {name!r}; known: {', '.join([*VARIANTS, *SENSITIVITY, *SPARSE])}")
 
 # %% ../nbs/08_reproduce.ipynb #68173000
+TUNE_GRID = dict(lr=[1e-3, 3e-3], dropout=[0.2, 0.5])   # the same budget for every model: 4 configs, one seed
+
+def tuning_variants(models=('sasrec', 'fame', 'gru4rec', 'bert4rec', 'fmlp'), grid:dict=TUNE_GRID) -> list[str]:
+    "One variant per (model, grid point); the point equal to `TrainConfig`'s defaults keeps the plain name."
+    from itertools import product
+    from fame_nb.train import TrainConfig
+    dflt, out = TrainConfig(), []
+    for m in models:
+        for vals in product(*grid.values()):
+            kv = [(k, v) for k, v in zip(grid, vals) if getattr(dflt, k) != v]
+            out.append(m + ''.join(f'+{k}={v:g}' for k, v in kv))
+    return out
+
 PROFILES = {
     'smoke': dict(datasets=['ml-100k'], seeds=[0], epochs=2, patience=10,
                   variants=['sasrec', 'fame', 'fame-noMoE', 'fame-noGate'],
                   base=dict(d=16, n_layers=1, max_len=20, batch_size=256, n_experts=2)),
     'quick': dict(datasets=['ml-1m'], seeds=[0], epochs=20, patience=5,
                   variants=['sasrec', 'fame', *ABLATIONS, 'sasrec-text', 'fame-pre', *SPARSE], base=dict(max_len=50)),
+    # lr x dropout, selected on validation NDCG@20 (tables.ipynb: 'tuned'); Beauty, one seed, <= 50 epochs, patience 5
+    'tune': dict(datasets=['beauty'], seeds=[0], epochs=50, patience=5, variants=tuning_variants(), base={}),
     'paper': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=200, patience=10,
-                  variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE,
+                  variants=['sasrec', 'gru4rec', 'bert4rec', 'fmlp', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE,
                             *[f'fame-H{h}-N{n}' for h in (1, 2, 4) for n in (1, 2, 4, 8)]],
                   base={}, optional=['ml-20m']),
 }

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #91c85073
 from __future__ import annotations
-import json, math, os, time, inspect, dataclasses, contextlib
+import json, math, os, time, inspect, dataclasses, contextlib, importlib
 from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 
@@ -16,14 +16,14 @@ from .split import leave_one_out, pad_left, train_pairs, train_batches, trim_pad
 from .metrics import evaluate
 
 # %% auto #0
-__all__ = ['TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'pick_device', 'save_checkpoint',
+__all__ = ['MODELS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'pick_device', 'save_checkpoint',
            'save_json', 'load_checkpoint', 'fit']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
 @dataclass
 class TrainConfig:
     "Every knob of a training run. Unknown keys are an error that lists these fields."
-    model: str = 'sasrec'        # 'sasrec' or 'fame'
+    model: str = 'sasrec'        # a key of MODELS: 'sasrec', 'fame', 'gru4rec', 'bert4rec', 'fmlp'
     max_len: int = 50            # most recent items kept per sequence
     d: int = 64                  # hidden size
     n_layers: int = 2            # transformer blocks
@@ -36,6 +36,8 @@ class TrainConfig:
     item_proj: str = 'linear'    # FAME: 'linear' (W_f^(h)) or 'slice'
     mix: str = 'logits'          # FAME: 'logits' (gated sum of scores) or 'probs' (mixture of softmaxes)
     score_scale: float = 0.0     # FAME: c in s^(h) = c F^(h).x^(h); 0 = H (default), 1 = the literal convex mix
+    gru_layers: int = 1          # GRU4Rec: stacked GRU layers (RecBole's default 1)
+    mask_prob: float = 0.2       # BERT4Rec: fraction of training positions replaced by [MASK] (RecBole's default)
     lr: float = 1e-3
     weight_decay: float = 0.0
     batch_size: int = 128
@@ -105,13 +107,14 @@ def dataset_defaults(name:str) -> dict:
     return dict(max_len=200) if str(name).lower().startswith('ml-') else {}
 
 # %% ../nbs/06_train.ipynb #1b350ba7
+MODELS = {'sasrec': 'fame_nb.sasrec:SASRec', 'fame': 'fame_nb.fame:FAME', 'gru4rec': 'fame_nb.gru4rec:GRU4Rec',
+          'bert4rec': 'fame_nb.bert4rec:BERT4Rec', 'fmlp': 'fame_nb.fmlp:FMLPRec'}   # name -> 'module:class', imported on use
+
 def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     "Instantiate `cfg.model` for a catalogue of `n_items` items."
-    from fame_nb.sasrec import SASRec
-    from fame_nb.fame import FAME
-    classes = {'sasrec': SASRec, 'fame': FAME}
-    if cfg.model not in classes: raise ValueError(f"unknown model {cfg.model!r}; choose from {sorted(classes)}")
-    cls = classes[cfg.model]
+    if cfg.model not in MODELS: raise ValueError(f"unknown model {cfg.model!r}; choose from {sorted(MODELS)}")
+    mod, name = MODELS[cfg.model].split(':')
+    cls = getattr(importlib.import_module(mod), name)
     accepted = inspect.signature(cls).parameters
     kw = {k: v for k, v in asdict(cfg).items() if k in accepted and k != 'n_items'}
     return cls(n_items=n_items, **kw)
