@@ -231,7 +231,9 @@ def pretrain_and_init(model, ds:SeqDataset, cfg:dict=None, progress:bool=True) -
     if not facets: raise ValueError(f"{ds.name}: no facets to pre-train on (the item table has none)")
     unknown = [f for f in facets if f not in items.facets]
     if unknown: raise ValueError(f"unknown facet(s) {unknown}; {ds.name} has {list(items.facets)}")
-    H, d = int(model.config['n_heads']), int(model.config['d'])
+    H, d = int(model.config.get('n_heads', 1)), int(model.config['d'])   # GRU4Rec/FMLP-Rec have no heads: 'text' only
+    if mode == 'facet' and 'n_heads' not in model.config:
+        raise ValueError(f"pretrain='facet' needs a model with heads (SASRec, FAME, BERT4Rec), not {type(model).__name__}; use pretrain='text'")
     if mode == 'facet':
         if len(facets) > H: raise ValueError(f"{len(facets)} facets {facets} for {H} heads: choose {H} with pretrain_facets")
         if c['pretrain_spare_heads'] not in ('all', 'random'):
