@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .layers import RightPositionalEmbedding, feed_forward, init_weights
-from .sasrec import full_softmax_loss, item_scores
+from .sasrec import SASRec, full_softmax_loss, item_scores
 
 # %% ../nbs/14_fmlp.ipynb #cd75e573
 def causal_filter(x:torch.Tensor,   # [B, L, d], zero at padding
@@ -109,9 +109,5 @@ class FMLPRec(nn.Module):
             x = blk(x, keep, last_only=last_only and i == len(self.blocks) - 1)
         return x[:, -1] if last_only else x
 
-    def loss(self, seq, target):
-        keep = target > 0
-        return full_softmax_loss(self.hidden(seq)[keep], self.item_emb.weight, target[keep])
-
-    def scores(self, seq): return item_scores(self.hidden(seq, last_only=True), self.item_emb.weight)
-    def all_scores(self, seq): return item_scores(self.hidden(seq), self.item_emb.weight)
+    # the output side is SASRec's: full-softmax CE at target positions, last-position scores, tied item table
+    loss, scores, all_scores = SASRec.loss, SASRec.scores, SASRec.all_scores
