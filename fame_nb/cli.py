@@ -42,9 +42,11 @@ def _reproduce(a):
     from fame_nb.reproduce import reproduce
     s = reproduce(a.profile, datasets=a.datasets, seeds=a.seeds, variants=a.variants, data_dir=a.data_dir,
                   out_dir=a.out_dir, figures_dir=a.figures_dir, device=a.device or 'auto', dry_run=a.dry_run,
-                  epochs=a.epochs, patience=a.patience)
+                  epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses)
     print(f"{len(s['cells'])} cells: {len(s['done'])} run, {len(s['skipped'])} already done, {len(s['failed'])} failed")
-    for k, e in s['failed'].items(): print(f"  FAILED {k}: {e}  (executed notebook: {a.out_dir}/runs/{k}.ipynb)")
+    for k, v in s.get('analyses', {}).items(): print(f"  analysis {k}: {v}")
+    for k, e in s['failed'].items():
+        if not k.startswith('analysis:'): print(f"  FAILED {k}: {e}  (executed notebook: {a.out_dir}/runs/{k}.ipynb)")
     if s['failed']: sys.exit(1)
 
 def parser() -> argparse.ArgumentParser:
@@ -83,6 +85,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--epochs', type=int, help="cap on epochs (default: the profile's)")
     r.add_argument('--patience', type=int, help="early-stopping patience (default: the profile's)")
     r.add_argument('--dry-run', action='store_true', help='list the cells (run / skip) and stop')
+    r.add_argument('--analyses', action=argparse.BooleanOptionalAction, default=None,
+                   help="run the profile's analysis notebooks (interpret, cost) after the tables; default: only when "
+                        "no --datasets/--seeds/--variants subset is given")
+    r.add_argument('--redo-analyses', action='store_true', help='run the analyses even when they are up to date')
     r.set_defaults(fn=_reproduce)
     return p
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'PROFILES', 'variant', 'tuning_variants',
-           'Cell', 'grid', 'experiments_dir', 'run_cell', 'reproduce', 'run_tables']
+__all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES',
+           'variant', 'tuning_variants', 'interpret_on', 'Cell', 'grid', 'experiments_dir', 'run_cell', 'reproduce',
+           'run_tables', 'run_analyses']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -62,18 +63,32 @@ def tuning_variants(models=('sasrec', 'fame', 'gru4rec', 'bert4rec', 'fmlp'), gr
             out.append(m + ''.join(f'+{k}={v:g}' for k, v in kv))
     return out
 
+def interpret_on(dataset, checkpoints=None, seed=0) -> dict:
+    "interpret.ipynb's parameters: `checkpoints` maps a label to a variant whose cell (`dataset`, `seed`) has a best.pt."
+    checkpoints = checkpoints or {'FAME': 'fame', 'FAME+pre-training': 'fame-pre'}
+    return dict(dataset=dataset, checkpoints={label: f'{dataset}__{v}__s{seed}' for label, v in checkpoints.items()})
+
+COST_CPU = dict(catalogues=[1000, 5000, 20000], heads=[1, 2, 4], experts=[1, 4, 8], repeats=2)  # about 15 CPU minutes
+COST_GPU = dict(catalogues=[1000, 10000, 50000, 200000], heads=[1, 2, 4], experts=[1, 2, 4, 8], repeats=5, warmup=2)
+
 PROFILES = {
     'smoke': dict(datasets=['ml-100k'], seeds=[0], epochs=2, patience=10,
                   variants=['sasrec', 'fame', 'fame-noMoE', 'fame-noGate'],
-                  base=dict(d=16, n_layers=1, max_len=20, batch_size=256, n_experts=2)),
+                  base=dict(d=16, n_layers=1, max_len=20, batch_size=256, n_experts=2),
+                  analyses=dict(interpret=interpret_on('ml-100k', {'FAME': 'fame'}),
+                                cost=dict(catalogues=[500, 2000], heads=[2], experts=[1, 2], repeats=1, warmup=0))),
     'quick': dict(datasets=['ml-1m'], seeds=[0], epochs=20, patience=5,
-                  variants=['sasrec', 'fame', *ABLATIONS, 'sasrec-text', 'fame-pre', *SPARSE], base=dict(max_len=50)),
+                  variants=['sasrec', 'fame', *ABLATIONS, 'sasrec-text', 'fame-pre', *SPARSE], base=dict(max_len=50),
+                  analyses=dict(interpret=interpret_on('ml-1m'), cost=COST_CPU)),
     # lr x dropout, selected on validation NDCG@20 (tables.ipynb: 'tuned'); Beauty, one seed, <= 50 epochs, patience 5
-    'tune': dict(datasets=['beauty'], seeds=[0], epochs=50, patience=5, variants=tuning_variants(), base={}),
+    # + FAME with facet pre-training at the default point: interpret.ipynb compares it with FAME
+    'tune': dict(datasets=['beauty'], seeds=[0], epochs=50, patience=5, variants=[*tuning_variants(), 'fame-pre'], base={},
+                 analyses=dict(interpret=interpret_on('beauty'), cost=COST_CPU)),
     'paper': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=200, patience=10,
                   variants=['sasrec', 'gru4rec', 'bert4rec', 'fmlp', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE,
                             *[f'fame-H{h}-N{n}' for h in (1, 2, 4) for n in (1, 2, 4, 8)]],
-                  base={}, optional=['ml-20m']),
+                  base={}, optional=['ml-20m'],
+                  analyses=dict(interpret=interpret_on('beauty'), cost=COST_GPU)),
 }
 
 @dataclass
@@ -133,8 +148,9 @@ def _available(ds, data_dir):
 
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir='results',
               figures_dir='figures', device='auto', dry_run=False, aggregate=True, progress=True,
-              epochs=None, patience=None) -> dict:
-    "Run every missing cell of the grid, keep going past failures, then aggregate. Returns done/skipped/failed keys."
+              epochs=None, patience=None, analyses=None, redo_analyses=False) -> dict:
+    """Run every missing cell of the grid, keep going past failures, then aggregate: the tables, then the profile's analysis
+    notebooks (`analyses`: None runs them when the whole grid was asked for, not a subset). Returns done/skipped/failed keys."""
     cells = grid(profile, datasets, seeds, variants, epochs, patience)
     optional = set(PROFILES[profile].get('optional', [])) - set(datasets or [])
     if optional:  # e.g. ML-20M in the paper profile: only when its files are present
@@ -144,8 +160,14 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
                    done=[], failed={})
+    if analyses is None: analyses = not (datasets or seeds or variants)
     if dry_run:
         for c in cells: print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides))
+        if analyses and aggregate:
+            todo_keys = {c.key for c in todo}     # checkpoints these cells will write count as present
+            for k, v in run_analyses(profile, out_dir, figures_dir, data_dir, device, redo_analyses, dry_run=True).items():
+                run_it = v.startswith('run') or bool(set(PROFILES[profile]['analyses'][k].get('checkpoints', {}).values()) & todo_keys)
+                print(('run   ' if run_it else 'skip  ') + f'analysis {k}' + ('' if run_it else f'  ({v})'))
         return summary
     bar = tqdm(todo, desc=f'reproduce {profile}', unit='cell', disable=not progress)
     for c in bar:
@@ -159,6 +181,10 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             summary['failed'][c.key] = f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"
             if progress: tqdm.write(f"FAIL  {c.key}  {summary['failed'][c.key]}")
     if aggregate and any((out_dir/'runs').glob('*.json')): run_tables(out_dir, figures_dir)
+    if aggregate and analyses:
+        summary['analyses'] = run_analyses(profile, out_dir, figures_dir, data_dir, device, redo_analyses, progress=progress)
+        summary['failed'].update({f'analysis:{k}': v[len('FAILED: '):] for k, v in summary['analyses'].items()
+                                  if v.startswith('FAILED')})
     return summary
 
 def run_tables(out_dir='results', figures_dir='figures'):
@@ -168,3 +194,52 @@ def run_tables(out_dir='results', figures_dir='figures'):
     pm.execute_notebook(str(experiments_dir()/'tables.ipynb'), str(out_dir/'tables.ipynb'), kernel_name='python3', language='python',
                         parameters=dict(results_dir=str(out_dir), figures_dir=str(figures_dir)), progress_bar=False,
                         cwd=str(experiments_dir()))
+
+# %% ../nbs/08_reproduce.ipynb #75114f8c
+def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device='auto'):
+    "(papermill parameters, input files, note) of one analysis; the parameters are None when it cannot run."
+    params, inputs, note = {k: v for k, v in spec.items() if k != 'checkpoints'}, [], ''
+    if 'checkpoints' in spec:
+        cks = {label: out_dir/'checkpoints'/key/'best.pt' for label, key in spec['checkpoints'].items()}
+        inputs = [p for p in cks.values() if p.exists()]
+        missing = [spec['checkpoints'][label] for label, p in cks.items() if not p.exists()]
+        if missing: note = 'no checkpoint for ' + ', '.join(missing)
+        if not inputs: return None, [], note
+        params.update(checkpoints=json.dumps({label: str(p) for label, p in cks.items() if p.exists()}),
+                      data_dir=str(Path(data_dir).resolve()) if data_dir else '')
+    if name == 'cost': params['device'] = device
+    params = {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in params.items()}
+    return dict(params, results_dir=str(out_dir), figures_dir=str(figures_dir)), inputs, note
+
+def _up_to_date(out:Path, params, inputs) -> bool:
+    "`out` exists, was executed with `params`, and is newer than every input."
+    try: ran = json.loads(out.read_text())['metadata']['papermill']['parameters']
+    except (OSError, ValueError, KeyError): return False
+    return ran == params and all(p.stat().st_mtime < out.stat().st_mtime for p in inputs)
+
+def run_analyses(profile, out_dir='results', figures_dir='figures', data_dir=None, device='auto', redo=False,
+                 dry_run=False, progress=True) -> dict:
+    "Execute the profile's analysis notebooks into out_dir/<name>.ipynb. Returns {name: 'done' | 'up to date' | 'skipped: ...' | 'FAILED: ...'}."
+    out_dir, figures_dir = Path(out_dir).resolve(), Path(figures_dir).resolve()
+    status = {}
+    for name, spec in PROFILES[profile].get('analyses', {}).items():
+        params, inputs, note = _analysis(name, spec, out_dir, figures_dir, data_dir, device)
+        out, t0 = out_dir/f'{name}.ipynb', time.time()
+        if params is None: status[name] = f'skipped: {note}'
+        elif not redo and _up_to_date(out, params, inputs): status[name] = 'up to date'
+        elif dry_run: status[name] = 'run' + (f' ({note})' if note else '')
+        else:
+            import papermill as pm
+            for p in (out_dir, figures_dir): p.mkdir(parents=True, exist_ok=True)
+            running = out_dir/f'{name}.running.ipynb'
+            try:
+                pm.execute_notebook(str(experiments_dir()/f'{name}.ipynb'), str(running), parameters=params,
+                                    kernel_name='python3', language='python', progress_bar=False, cwd=str(experiments_dir()))
+                os.replace(running, out)
+                status[name] = 'done' + (f' ({note})' if note else '')
+            except Exception as e:  # keep the failed notebook for reading; an earlier good copy stays
+                if running.exists(): os.replace(running, out_dir/f'{name}.failed.ipynb')
+                msg = str(e).strip().splitlines()[-1] if str(e).strip() else ''
+                status[name] = f'FAILED: {type(e).__name__}: {msg} (see {out_dir/f"{name}.failed.ipynb"})'
+        if progress and not dry_run: tqdm.write(f"analysis {name}: {status[name]}  {time.time() - t0:.0f}s")
+    return status
