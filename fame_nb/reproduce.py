@@ -68,7 +68,7 @@ def interpret_on(dataset, checkpoints=None, seed=0) -> dict:
     checkpoints = checkpoints or {'FAME': 'fame', 'FAME+pre-training': 'fame-pre'}
     return dict(dataset=dataset, checkpoints={label: f'{dataset}__{v}__s{seed}' for label, v in checkpoints.items()})
 
-COST_CPU = dict(catalogues=[1000, 5000, 20000], heads=[1, 2, 4], experts=[1, 4, 8], repeats=2)  # about 15 CPU minutes
+COST_CPU = dict(catalogues=[1000, 5000, 20000], heads=[1, 2, 4], experts=[1, 4, 8], repeats=2)  # about 4 minutes on 1 CPU thread
 COST_GPU = dict(catalogues=[1000, 10000, 50000, 200000], heads=[1, 2, 4], experts=[1, 2, 4, 8], repeats=5, warmup=2)
 
 PROFILES = {
