@@ -38,6 +38,9 @@ class TrainConfig:
     score_scale: float = 0.0     # FAME: c in s^(h) = c F^(h).x^(h); 0 = H (default), 1 = the literal convex mix
     gru_layers: int = 1          # GRU4Rec: stacked GRU layers (RecBole's default 1)
     mask_prob: float = 0.2       # BERT4Rec: fraction of training positions replaced by [MASK] (RecBole's default)
+    ft_ratio: float = 0.5        # BERT4Rec: share of batches that mask only the last item (RecBole #1522/#1530)
+    out_transform: bool = True   # BERT4Rec: dense + GELU + LayerNorm before the tied output layer
+    out_bias: bool = True        # BERT4Rec: per-item output bias
     lr: float = 1e-3
     weight_decay: float = 0.0
     batch_size: int = 128
