@@ -12,8 +12,8 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES',
-           'variant', 'tuning_variants', 'interpret_on', 'Cell', 'grid', 'experiments_dir', 'run_cell', 'reproduce',
-           'run_tables', 'run_analyses']
+           'variant', 'tuning_variants', 'interpret_on', 'Cell', 'grid', 'experiments_dir', 'execute',
+           'cell_parameters', 'run_cell', 'reproduce', 'run_tables', 'run_analyses']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -125,18 +125,25 @@ def experiments_dir() -> Path:
         raise FileNotFoundError(f"{d/'run.ipynb'} not found: run from a checkout of fame_nb or set $FAME_EXPERIMENTS")
     return d
 
+def execute(name:str, out, parameters:dict, **kw):
+    "Execute experiments/<name>.ipynb with papermill (kernel python3, run in the experiments folder) into `out`."
+    import papermill as pm
+    pm.execute_notebook(str(experiments_dir()/f'{name}.ipynb'), str(out), parameters=parameters, kernel_name='python3',
+                        language='python', progress_bar=False, cwd=str(experiments_dir()), **kw)
+
+def cell_parameters(cell:Cell, out_dir:Path, data_dir=None, device='auto') -> dict:
+    "run.ipynb's parameters for `cell`: its result goes to out_dir/runs/<key>.json, checkpoints to out_dir/checkpoints/<key>."
+    return dict(dataset=cell.dataset, model=cell.model, variant=json.dumps(cell.overrides), seed=cell.seed,
+                epochs=cell.epochs, patience=cell.patience, device=device,
+                data_dir=str(Path(data_dir).resolve()) if data_dir else '',     # the kernel runs elsewhere
+                out=str(out_dir/'runs'/f'{cell.key}.json'), run_dir=str(out_dir/'checkpoints'/cell.key))
+
 def run_cell(cell:Cell, out_dir, data_dir=None, device='auto', log_output=False) -> Path:
     "Execute run.ipynb for `cell`; returns the result JSON path. Checkpoints go to out_dir/checkpoints/<key>."
-    import papermill as pm
-    out_dir = Path(out_dir).resolve(); runs = out_dir/'runs'; runs.mkdir(parents=True, exist_ok=True)  # the kernel runs elsewhere
-    data_dir = Path(data_dir).resolve() if data_dir else ''
-    res = runs/f'{cell.key}.json'
-    pm.execute_notebook(str(experiments_dir()/'run.ipynb'), str(runs/f'{cell.key}.ipynb'), kernel_name='python3', language='python',
-                        parameters=dict(dataset=cell.dataset, model=cell.model, variant=json.dumps(cell.overrides),
-                                        seed=cell.seed, epochs=cell.epochs, patience=cell.patience, device=device,
-                                        data_dir=str(data_dir or ''), out=str(res),
-                                        run_dir=str(out_dir/'checkpoints'/cell.key)),
-                        progress_bar=False, log_output=log_output, cwd=str(experiments_dir()))
+    out_dir = Path(out_dir).resolve(); (out_dir/'runs').mkdir(parents=True, exist_ok=True)
+    params = cell_parameters(cell, out_dir, data_dir, device)
+    execute('run', out_dir/'runs'/f'{cell.key}.ipynb', params, log_output=log_output)
+    res = Path(params['out'])
     if not res.exists(): raise RuntimeError(f"{cell.key}: notebook finished without writing {res}")
     return res
 
@@ -189,11 +196,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
 
 def run_tables(out_dir='results', figures_dir='figures'):
     "Execute tables.ipynb over out_dir/runs/*.json; the executed copy is saved as out_dir/tables.ipynb."
-    import papermill as pm
     out_dir, figures_dir = Path(out_dir).resolve(), Path(figures_dir).resolve()
-    pm.execute_notebook(str(experiments_dir()/'tables.ipynb'), str(out_dir/'tables.ipynb'), kernel_name='python3', language='python',
-                        parameters=dict(results_dir=str(out_dir), figures_dir=str(figures_dir)), progress_bar=False,
-                        cwd=str(experiments_dir()))
+    execute('tables', out_dir/'tables.ipynb', dict(results_dir=str(out_dir), figures_dir=str(figures_dir)))
 
 # %% ../nbs/08_reproduce.ipynb #75114f8c
 def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device='auto'):
@@ -229,12 +233,10 @@ def run_analyses(profile, out_dir='results', figures_dir='figures', data_dir=Non
         elif not redo and _up_to_date(out, params, inputs): status[name] = 'up to date'
         elif dry_run: status[name] = 'run' + (f' ({note})' if note else '')
         else:
-            import papermill as pm
             for p in (out_dir, figures_dir): p.mkdir(parents=True, exist_ok=True)
             running = out_dir/f'{name}.running.ipynb'
             try:
-                pm.execute_notebook(str(experiments_dir()/f'{name}.ipynb'), str(running), parameters=params,
-                                    kernel_name='python3', language='python', progress_bar=False, cwd=str(experiments_dir()))
+                execute(name, running, params)
                 os.replace(running, out)
                 status[name] = 'done' + (f' ({note})' if note else '')
             except Exception as e:  # keep the failed notebook for reading; an earlier good copy stays

@@ -11,17 +11,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from fame_nb.reproduce import Cell, variant
+from fame_nb.reproduce import Cell, cell_parameters, experiments_dir, variant
 
 def run(cell, a, out_dir):
     runs = out_dir/'runs'
     res = runs/f'{cell.key}.json'
     if res.exists(): return cell.key, 'exists', 0.0
-    params = dict(dataset=cell.dataset, model=cell.model, variant=json.dumps(cell.overrides), seed=cell.seed,
-                  epochs=cell.epochs, patience=cell.patience, device=a.device, data_dir=str(Path(a.data_dir).resolve()),
-                  out=str(res), run_dir=str(out_dir/'checkpoints'/cell.key))
-    cmd = [sys.executable, str(ROOT/'tools'/'run_plain.py'), str(ROOT/'nbs'/'experiments'/'run.ipynb'), str(runs/f'{cell.key}.ipynb'),
-           '--cwd', str(ROOT/'nbs'/'experiments')]
+    params = cell_parameters(cell, out_dir, a.data_dir, a.device)   # exactly what run_cell gives papermill
+    cmd = [sys.executable, str(ROOT/'tools'/'run_plain.py'), str(experiments_dir()/'run.ipynb'), str(runs/f'{cell.key}.ipynb'),
+           '--cwd', str(experiments_dir())]
     for k, v in params.items(): cmd += ['-p', k, json.dumps(v) if not isinstance(v, str) else v]
     t0 = time.time()
     with open(runs/f'{cell.key}.log', 'w') as log:
