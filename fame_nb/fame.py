@@ -74,10 +74,13 @@ class FAME(SASRec):
                  facet_heads:bool=True,    # False = w/o facet heads: concat + W_O, one prediction
                  item_proj:str="linear",   # 'linear' (x_v^(h) = e_v W_f^(h)) | 'slice' (h-th slice of e_v)
                  mix:str="logits",         # 'logits' (sum_h g_h s^(h)) | 'probs' (log sum_h g_h softmax(s^(h)))
-                 score_scale:float=0.0):   # c in s^(h) = c F^(h).x^(h); 0 = H (default), 1 = the literal formula
+                 score_scale:float=0.0,    # c in s^(h) = c F^(h).x^(h); 0 = H (default), 1 = the literal formula
+                 loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform', ce_chunk:int=0):  # NextItemLoss (04_sasrec)
         assert gate in ("learned", "mean") and item_proj in ("linear", "slice") and mix in ("logits", "probs")
+        if mix == "probs" and facet_heads and (loss != "ce" or ce_chunk):
+            raise ValueError("mix='probs' is trained with the plain full cross-entropy only (loss='ce', ce_chunk=0)")
         super().__init__(n_items, max_len, d, n_layers, n_heads, dropout, norm_first, d_ff, act, attn_dropout,
-                         init_std, eps)
+                         init_std, eps, loss, n_negatives, neg_sampling, ce_chunk)
         self.config.update(n_experts=n_experts, gate=gate, facet_heads=facet_heads, item_proj=item_proj, mix=mix,
                            score_scale=score_scale)
         self.H, self.N, self.dh = n_heads, n_experts, d // n_heads
@@ -143,9 +146,9 @@ class FAME(SASRec):
         keep = target > 0
         o, t = self(seq), target[keep]
         E = self.item_emb.weight
-        if not self.last.facet_heads: return full_softmax_loss(o["h"][keep], E, t)
+        if not self.last.facet_heads: return self.next_item(o["h"][keep], E, t)
         Fk, gk = o["F"][keep], o["g"][keep]                              # [P, H, d_h], [P, H]
-        if self.config["mix"] == "logits": return full_softmax_loss(self.query(Fk, gk), E, t)
+        if self.config["mix"] == "logits": return self.next_item(self.query(Fk, gk), E, t)
         # mix='probs': log p_h(t) for every head from H logit matrices [H, P, |I|], then the mixture's NLL
         H, P = self.H, len(t)
         s = torch.bmm(Fk.transpose(0, 1).contiguous(), self.head_items()[:, 1:].transpose(1, 2)) * self.scale

@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from .layers import init_weights
-from .sasrec import full_softmax_loss, item_scores
+from .sasrec import NextItemLoss, item_scores
 
 # %% ../nbs/12_gru4rec.ipynb #8a597adb
 def roll_rows(x:torch.Tensor,      # [B, L] or [B, L, H]
@@ -27,12 +27,14 @@ def roll_rows(x:torch.Tensor,      # [B, L] or [B, L, H]
 class GRU4Rec(nn.Module):
     "GRU4Rec as in RecBole: embedding, dropout, stacked GRU, linear to `d`, tied item scores, full-softmax loss."
     def __init__(self, n_items:int, max_len:int=50, d:int=64, dropout:float=0.2, gru_layers:int=1,
-                 hidden:int|None=None, init_std:float=0.02):
+                 hidden:int|None=None, init_std:float=0.02,
+                 loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform', ce_chunk:int=0):  # NextItemLoss (04_sasrec)
         super().__init__()
         assert gru_layers >= 1
         hidden = d if hidden is None else hidden
         self.config = dict(n_items=n_items, max_len=max_len, d=d, dropout=dropout, gru_layers=gru_layers,
-                           hidden=hidden, init_std=init_std)
+                           hidden=hidden, init_std=init_std, loss=loss,
+                           n_negatives=n_negatives, neg_sampling=neg_sampling, ce_chunk=ce_chunk)
         self.n_items, self.max_len, self.d = n_items, max_len, d
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
         self.emb_drop = nn.Dropout(dropout)
@@ -40,6 +42,7 @@ class GRU4Rec(nn.Module):
                           dropout=dropout if gru_layers > 1 else 0.0)   # between layers only
         self.dense = nn.Linear(hidden, d)
         self.apply(partial(init_weights, std=init_std))                 # leaves nn.GRU at PyTorch's init
+        self.next_item = NextItemLoss(n_items, loss, n_negatives, neg_sampling, ce_chunk)
 
     def _run(self, seq):
         "Packed GRU over right-aligned rows -> (PackedSequence output, last layer's final state [B, H], lengths [B])."
@@ -59,7 +62,7 @@ class GRU4Rec(nn.Module):
 
     def loss(self, seq, target):
         keep = target > 0
-        return full_softmax_loss(self.dense(self._states(seq)[keep]), self.item_emb.weight, target[keep])
+        return self.next_item(self.dense(self._states(seq)[keep]), self.item_emb.weight, target[keep])
 
     def scores(self, seq): return item_scores(self.hidden(seq, last_only=True), self.item_emb.weight)
     def all_scores(self, seq): return item_scores(self.hidden(seq), self.item_emb.weight)

@@ -44,6 +44,11 @@ class TrainConfig:
     lr: float = 1e-3
     weight_decay: float = 0.0
     batch_size: int = 128
+    batching: str = 'random'     # 'random' (a permutation cut into batches) | 'bucket' (users of similar length; 01_split)
+    loss: str = 'ce'             # next-item loss (04_sasrec): 'ce' (full cross-entropy) | 'sampled' (sampled softmax)
+    n_negatives: int = 256       # loss='sampled': negatives per batch, shared by its positions
+    neg_sampling: str = 'uniform'  # loss='sampled': 'uniform' | 'pop' (training frequency, logQ-corrected)
+    ce_chunk: int = 0            # loss='ce': 0 = plain [P, |I|] logits; C > 0 = chunked, C items per block
     epochs: int = 200            # upper bound; early stopping usually ends sooner
     patience: int = 10           # epochs without a better validation NDCG@20
     min_epochs: int = 1
@@ -120,6 +125,10 @@ def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     cls = getattr(importlib.import_module(mod), name)
     accepted = inspect.signature(cls).parameters
     kw = {k: v for k, v in asdict(cfg).items() if k in accepted and k != 'n_items'}
+    dflt = TrainConfig()
+    ignored = [f"{k}={getattr(cfg, k)!r}" for k in ('loss', 'n_negatives', 'neg_sampling', 'ce_chunk')
+               if k not in accepted and getattr(cfg, k) != getattr(dflt, k)]
+    if ignored: raise ValueError(f"{cfg.model} does not support {', '.join(ignored)} (it trains with its own full cross-entropy)")
     return cls(n_items=n_items, **kw)
 
 def n_params(model) -> int: return sum(p.numel() for p in model.parameters())
@@ -189,6 +198,8 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
         run_dir.mkdir(parents=True, exist_ok=True)
         (run_dir/'log.jsonl').write_text(''.join(json.dumps(h) + '\n' for h in history))
     pairs = train_pairs(split.train, cfg.max_len)  # padded once, re-shuffled every epoch
+    if cfg.loss == 'sampled' and cfg.neg_sampling == 'pop':   # q = the training targets' frequency
+        model.next_item.set_popularity(torch.bincount(pairs[1][pairs[1] > 0], minlength=ds.n_items + 1))
     n_batches = math.ceil(len(pairs[0]) / cfg.batch_size)
     epoch = start_epoch - 1
     stopped = bad >= cfg.patience and epoch >= cfg.min_epochs
@@ -199,7 +210,7 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
         gen = torch.Generator().manual_seed(_epoch_seed(cfg.seed, epoch))
         model.train()
         total, count = torch.zeros((), device=device), 0
-        bar = tqdm(train_batches(pairs, cfg.max_len, cfg.batch_size, generator=gen), total=n_batches,
+        bar = tqdm(train_batches(pairs, cfg.max_len, cfg.batch_size, generator=gen, batching=cfg.batching), total=n_batches,
                    desc=f'epoch {epoch}', leave=False, disable=not progress)
         for inp, tgt in bar:
             inp, tgt = trim_padding(inp, tgt)  # all-padding columns change nothing (right-aligned positions)
