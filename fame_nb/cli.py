@@ -24,7 +24,12 @@ def _train(a):
         if getattr(a, k) is not None: kw[k] = getattr(a, k)
     kw.update(parse_set(a.set))
     cfg = TrainConfig().update(**kw)
-    res = fit(ds, cfg, run_dir=a.run_dir, resume=a.resume, progress=not a.quiet, per_user=a.per_user)
+    if a.threads is not None and a.threads < 0: raise ValueError(f"--threads must be 0 (torch's default) or more, not {a.threads}")
+    import torch
+    before = torch.get_num_threads()
+    if a.threads: torch.set_num_threads(a.threads)   # not a config field: a resumed run may use other threads
+    try: res = fit(ds, cfg, run_dir=a.run_dir, resume=a.resume, progress=not a.quiet, per_user=a.per_user)
+    finally: torch.set_num_threads(before)           # main() may be called in-process
     if a.out:
         save_json(a.out, res, indent=1)
         print(json.dumps({k: res[k] for k in ('test', 'best_epoch', 'epochs_run', 'seconds_per_epoch')}))
@@ -42,7 +47,8 @@ def _reproduce(a):
     from fame_nb.reproduce import reproduce
     s = reproduce(a.profile, datasets=a.datasets, seeds=a.seeds, variants=a.variants, data_dir=a.data_dir,
                   out_dir=a.out_dir, figures_dir=a.figures_dir, device=a.device or 'auto', dry_run=a.dry_run,
-                  epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses)
+                  epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses,
+                  jobs=a.jobs, threads=a.threads)
     print(f"{len(s['cells'])} cells: {len(s['done'])} run, {len(s['skipped'])} already done, {len(s['failed'])} failed")
     for k, v in s.get('analyses', {}).items(): print(f"  analysis {k}: {v}")
     for k, e in s['failed'].items():
@@ -67,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--resume', action='store_true', help='continue from RUN_DIR/last.pt')
     t.add_argument('--per-user', action='store_true', help='also store per-user test metrics (for significance tests)')
     t.add_argument('--quiet', action='store_true', help='no progress output')
+    t.add_argument('--threads', type=int, help="torch CPU threads (default: torch's)")
     t.set_defaults(fn=_train)
     c = sub.add_parser('recommend', help='top-k items for a history, from a trained best.pt')
     c.add_argument('--checkpoint', required=True, help='a best.pt written by train --run-dir or the reproduction')
@@ -84,6 +91,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--out-dir', default='results'); r.add_argument('--figures-dir', default='figures')
     r.add_argument('--epochs', type=int, help="cap on epochs (default: the profile's)")
     r.add_argument('--patience', type=int, help="early-stopping patience (default: the profile's)")
+    r.add_argument('--jobs', type=int, default=1, help='grid cells run at once (default 1)')
+    r.add_argument('--threads', type=int, help="torch threads per cell; default cpu_count // jobs (with --jobs 1: torch's default)")
     r.add_argument('--dry-run', action='store_true', help='list the cells (run / skip) and stop')
     r.add_argument('--analyses', action=argparse.BooleanOptionalAction, default=None,
                    help="run the profile's analysis notebooks (interpret, cost) after the tables; default: only when "

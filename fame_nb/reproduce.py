@@ -5,6 +5,7 @@
 # %% ../nbs/08_reproduce.ipynb #ff57d728
 from __future__ import annotations
 import json, os, sys, time, traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES',
            'variant', 'tuning_variants', 'interpret_on', 'Cell', 'grid', 'experiments_dir', 'execute',
-           'cell_parameters', 'run_cell', 'reproduce', 'run_tables', 'run_analyses']
+           'cell_parameters', 'run_cell', 'cell_threads', 'reproduce', 'run_tables', 'run_analyses']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -131,21 +132,32 @@ def execute(name:str, out, parameters:dict, **kw):
     pm.execute_notebook(str(experiments_dir()/f'{name}.ipynb'), str(out), parameters=parameters, kernel_name='python3',
                         language='python', progress_bar=False, cwd=str(experiments_dir()), **kw)
 
-def cell_parameters(cell:Cell, out_dir:Path, data_dir=None, device='auto') -> dict:
-    "run.ipynb's parameters for `cell`: its result goes to out_dir/runs/<key>.json, checkpoints to out_dir/checkpoints/<key>."
+def cell_parameters(cell:Cell, out_dir:Path, data_dir=None, device='auto', threads=0) -> dict:
+    """run.ipynb's parameters for `cell`: its result goes to out_dir/runs/<key>.json, checkpoints to out_dir/checkpoints/<key>;
+    `threads` > 0 sets the kernel's torch threads (0: torch's default)."""
     return dict(dataset=cell.dataset, model=cell.model, variant=json.dumps(cell.overrides), seed=cell.seed,
                 epochs=cell.epochs, patience=cell.patience, device=device,
                 data_dir=str(Path(data_dir).resolve()) if data_dir else '',     # the kernel runs elsewhere
-                out=str(out_dir/'runs'/f'{cell.key}.json'), run_dir=str(out_dir/'checkpoints'/cell.key))
+                out=str(out_dir/'runs'/f'{cell.key}.json'), run_dir=str(out_dir/'checkpoints'/cell.key),
+                threads=int(threads or 0))
 
-def run_cell(cell:Cell, out_dir, data_dir=None, device='auto', log_output=False) -> Path:
-    "Execute run.ipynb for `cell`; returns the result JSON path. Checkpoints go to out_dir/checkpoints/<key>."
+def run_cell(cell:Cell, out_dir, data_dir=None, device='auto', log_output=False, threads=0) -> Path:
+    "Execute run.ipynb for `cell` (with `threads` torch threads; 0: torch's default); returns the result JSON path."
     out_dir = Path(out_dir).resolve(); (out_dir/'runs').mkdir(parents=True, exist_ok=True)
-    params = cell_parameters(cell, out_dir, data_dir, device)
+    params = cell_parameters(cell, out_dir, data_dir, device, threads)
     execute('run', out_dir/'runs'/f'{cell.key}.ipynb', params, log_output=log_output)
     res = Path(params['out'])
     if not res.exists(): raise RuntimeError(f"{cell.key}: notebook finished without writing {res}")
     return res
+
+# %% ../nbs/08_reproduce.ipynb #e4e0b751
+def cell_threads(jobs:int=1, threads:int|None=None) -> int:
+    "Torch threads per cell when `jobs` cells run at once: `threads` if given, else cpu_count // jobs (at least 1); 0 (torch's default) for one job."
+    if int(jobs) < 1: raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if threads is not None:
+        if int(threads) < 0: raise ValueError(f"threads must be 0 (torch's default) or more, not {threads}")
+        return int(threads)
+    return max(1, (os.cpu_count() or 1) // int(jobs)) if int(jobs) > 1 else 0
 
 # %% ../nbs/08_reproduce.ipynb #a38f7012
 def _available(ds, data_dir):
@@ -155,9 +167,11 @@ def _available(ds, data_dir):
 
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir='results',
               figures_dir='figures', device='auto', dry_run=False, aggregate=True, progress=True,
-              epochs=None, patience=None, analyses=None, redo_analyses=False) -> dict:
-    """Run every missing cell of the grid, keep going past failures, then aggregate: the tables, then the profile's analysis
-    notebooks (`analyses`: None runs them when the whole grid was asked for, not a subset). Returns done/skipped/failed keys."""
+              epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=1, threads=None) -> dict:
+    """Run every missing cell of the grid, `jobs` at a time with `threads` torch threads each (`cell_threads`), keep going
+    past failures, then aggregate: the tables, then the profile's analysis notebooks (`analyses`: None runs them when the
+    whole grid was asked for, not a subset). Returns done/skipped/failed keys."""
+    threads = cell_threads(jobs, threads)
     cells = grid(profile, datasets, seeds, variants, epochs, patience)
     optional = set(PROFILES[profile].get('optional', [])) - set(datasets or [])
     if optional:  # e.g. ML-20M in the paper profile: only when its files are present
@@ -166,9 +180,10 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     out_dir = Path(out_dir)
     todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
-                   done=[], failed={})
+                   done=[], failed={}, jobs=jobs, threads=threads)
     if analyses is None: analyses = not (datasets or seeds or variants)
     if dry_run:
+        if jobs > 1: print(f'{jobs} cells at a time, {threads} torch threads each')
         for c in cells: print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides))
         if analyses and aggregate:
             todo_keys = {c.key for c in todo}     # checkpoints these cells will write count as present
@@ -176,17 +191,28 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                 run_it = v.startswith('run') or bool(set(PROFILES[profile]['analyses'][k].get('checkpoints', {}).values()) & todo_keys)
                 print(('run   ' if run_it else 'skip  ') + f'analysis {k}' + ('' if run_it else f'  ({v})'))
         return summary
-    bar = tqdm(todo, desc=f'reproduce {profile}', unit='cell', disable=not progress)
-    for c in bar:
-        bar.set_postfix_str(c.key)
+    def one(c):   # (cell, error or None, seconds); keep going: the other cells' results must not be lost
         t0 = time.time()
-        try:
-            run_cell(c, out_dir, data_dir=data_dir, device=device)
+        try: run_cell(c, out_dir, data_dir=data_dir, device=device, threads=threads); return c, None, time.time() - t0
+        except Exception as e: return c, e, time.time() - t0
+    def record(c, e, sec):  # in the calling thread only: the summary and the progress output need no lock
+        if e is None:
             summary['done'].append(c.key)
-            if progress: tqdm.write(f"done  {c.key}  {time.time() - t0:.0f}s")
-        except Exception as e:  # keep going: the other cells' results must not be lost
+            if progress: tqdm.write(f"done  {c.key}  {sec:.0f}s")
+        else:
             summary['failed'][c.key] = f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"
             if progress: tqdm.write(f"FAIL  {c.key}  {summary['failed'][c.key]}")
+        bar.update()
+    bar = tqdm(total=len(todo), desc=f'reproduce {profile}', unit='cell', disable=not progress)
+    if jobs == 1:
+        for c in todo: bar.set_postfix_str(c.key); record(*one(c))
+    else:   # each papermill call starts its own kernel process: threads here only wait for them
+        bar.set_postfix_str(f'{jobs} at a time, {threads} threads each')
+        ex = ThreadPoolExecutor(jobs)
+        try:
+            for f in as_completed([ex.submit(one, c) for c in todo]): record(*f.result())
+        finally: ex.shutdown(wait=True, cancel_futures=True)   # Ctrl-C: no new cells; the running ones finish
+    bar.close()
     if aggregate and any((out_dir/'runs').glob('*.json')): run_tables(out_dir, figures_dir)
     if aggregate and analyses:
         summary['analyses'] = run_analyses(profile, out_dir, figures_dir, data_dir, device, redo_analyses, progress=progress)
