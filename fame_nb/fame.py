@@ -75,12 +75,13 @@ class FAME(SASRec):
                  item_proj:str="linear",   # 'linear' (x_v^(h) = e_v W_f^(h)) | 'slice' (h-th slice of e_v)
                  mix:str="logits",         # 'logits' (sum_h g_h s^(h)) | 'probs' (log sum_h g_h softmax(s^(h)))
                  score_scale:float=0.0,    # c in s^(h) = c F^(h).x^(h); 0 = H (default), 1 = the literal formula
-                 loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform', ce_chunk:int=0):  # NextItemLoss (04_sasrec)
+                 loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform',
+                 ce_impl:str='auto', ce_chunk:int=1024):  # NextItemLoss (04_sasrec)
         assert gate in ("learned", "mean") and item_proj in ("linear", "slice") and mix in ("logits", "probs")
-        if mix == "probs" and facet_heads and (loss != "ce" or ce_chunk):
-            raise ValueError("mix='probs' is trained with the plain full cross-entropy only (loss='ce', ce_chunk=0)")
+        if mix == "probs" and facet_heads and (loss != "ce" or ce_impl not in ("auto", "torch")):
+            raise ValueError("mix='probs' is trained with torch's full cross-entropy only (loss='ce', ce_impl='auto' or 'torch')")
         super().__init__(n_items, max_len, d, n_layers, n_heads, dropout, norm_first, d_ff, act, attn_dropout,
-                         init_std, eps, loss, n_negatives, neg_sampling, ce_chunk)
+                         init_std, eps, loss, n_negatives, neg_sampling, ce_impl, ce_chunk)
         self.config.update(n_experts=n_experts, gate=gate, facet_heads=facet_heads, item_proj=item_proj, mix=mix,
                            score_scale=score_scale)
         self.H, self.N, self.dh = n_heads, n_experts, d // n_heads

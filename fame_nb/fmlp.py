@@ -86,12 +86,13 @@ class FMLPRec(nn.Module):
                  act:str="gelu",            # 'gelu' (the paper's) or 'relu'
                  filter_std:float=0.02,     # std of the paper's frequency weights; sets the filter's initial scale
                  init_std:float=0.02, eps:float=1e-12,
-                 loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform', ce_chunk:int=0):  # NextItemLoss (04_sasrec)
+                 loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform',
+                 ce_impl:str='auto', ce_chunk:int=1024):  # NextItemLoss (04_sasrec)
         super().__init__()
         assert n_layers >= 1
         self.config = dict(n_items=n_items, max_len=max_len, d=d, n_layers=n_layers, dropout=dropout,
                            causal=causal, d_ff=d_ff, act=act, filter_std=filter_std, init_std=init_std, eps=eps,
-                           loss=loss, n_negatives=n_negatives, neg_sampling=neg_sampling, ce_chunk=ce_chunk)
+                           loss=loss, n_negatives=n_negatives, neg_sampling=neg_sampling, ce_impl=ce_impl, ce_chunk=ce_chunk)
         self.n_items, self.max_len, self.d = n_items, max_len, d
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
         self.pos_emb = RightPositionalEmbedding(max_len, d)
@@ -99,7 +100,7 @@ class FMLPRec(nn.Module):
         self.blocks = nn.ModuleList([FMLPBlock(max_len, d, dropout, causal, d_ff, act, filter_std, eps)
                                      for _ in range(n_layers)])
         self.apply(partial(init_weights, std=init_std))   # Linear/Embedding/LayerNorm; the filters keep their own
-        self.next_item = NextItemLoss(n_items, loss, n_negatives, neg_sampling, ce_chunk)
+        self.next_item = NextItemLoss(n_items, loss, n_negatives, neg_sampling, ce_impl, ce_chunk)
 
     def embed(self, seq):   # -> x [B, L, d] (zero at padding), keep [B, L, 1]
         keep = (seq != 0)[..., None].float()

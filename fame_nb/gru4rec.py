@@ -28,13 +28,14 @@ class GRU4Rec(nn.Module):
     "GRU4Rec as in RecBole: embedding, dropout, stacked GRU, linear to `d`, tied item scores, full-softmax loss."
     def __init__(self, n_items:int, max_len:int=50, d:int=64, dropout:float=0.2, gru_layers:int=1,
                  hidden:int|None=None, init_std:float=0.02,
-                 loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform', ce_chunk:int=0):  # NextItemLoss (04_sasrec)
+                 loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform',
+                 ce_impl:str='auto', ce_chunk:int=1024):  # NextItemLoss (04_sasrec)
         super().__init__()
         assert gru_layers >= 1
         hidden = d if hidden is None else hidden
         self.config = dict(n_items=n_items, max_len=max_len, d=d, dropout=dropout, gru_layers=gru_layers,
                            hidden=hidden, init_std=init_std, loss=loss,
-                           n_negatives=n_negatives, neg_sampling=neg_sampling, ce_chunk=ce_chunk)
+                           n_negatives=n_negatives, neg_sampling=neg_sampling, ce_impl=ce_impl, ce_chunk=ce_chunk)
         self.n_items, self.max_len, self.d = n_items, max_len, d
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
         self.emb_drop = nn.Dropout(dropout)
@@ -42,7 +43,7 @@ class GRU4Rec(nn.Module):
                           dropout=dropout if gru_layers > 1 else 0.0)   # between layers only
         self.dense = nn.Linear(hidden, d)
         self.apply(partial(init_weights, std=init_std))                 # leaves nn.GRU at PyTorch's init
-        self.next_item = NextItemLoss(n_items, loss, n_negatives, neg_sampling, ce_chunk)
+        self.next_item = NextItemLoss(n_items, loss, n_negatives, neg_sampling, ce_impl, ce_chunk)
 
     def _run(self, seq):
         "Packed GRU over right-aligned rows -> (PackedSequence output, last layer's final state [B, H], lengths [B])."

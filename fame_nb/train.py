@@ -48,7 +48,8 @@ class TrainConfig:
     loss: str = 'ce'             # next-item loss (04_sasrec): 'ce' (full cross-entropy) | 'sampled' (sampled softmax)
     n_negatives: int = 256       # loss='sampled': negatives per batch, shared by its positions
     neg_sampling: str = 'uniform'  # loss='sampled': 'uniform' | 'pop' (training frequency, logQ-corrected)
-    ce_chunk: int = 0            # loss='ce': 0 = plain [P, |I|] logits; C > 0 = chunked, C items per block
+    ce_impl: str = 'auto'        # loss='ce': 'auto' (fused on CPU, torch's on CUDA) | 'fused' | 'torch' | 'chunked'
+    ce_chunk: int = 1024         # ce_impl='chunked': items per block (memory O(positions x ce_chunk))
     epochs: int = 200            # upper bound; early stopping usually ends sooner
     patience: int = 10           # epochs without a better validation NDCG@20
     min_epochs: int = 1
@@ -126,7 +127,7 @@ def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     accepted = inspect.signature(cls).parameters
     kw = {k: v for k, v in asdict(cfg).items() if k in accepted and k != 'n_items'}
     dflt = TrainConfig()
-    ignored = [f"{k}={getattr(cfg, k)!r}" for k in ('loss', 'n_negatives', 'neg_sampling', 'ce_chunk')
+    ignored = [f"{k}={getattr(cfg, k)!r}" for k in ('loss', 'n_negatives', 'neg_sampling', 'ce_impl', 'ce_chunk')
                if k not in accepted and getattr(cfg, k) != getattr(dflt, k)]
     if ignored: raise ValueError(f"{cfg.model} does not support {', '.join(ignored)} (it trains with its own full cross-entropy)")
     return cls(n_items=n_items, **kw)

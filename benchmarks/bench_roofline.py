@@ -1,0 +1,155 @@
+"""Roofline of one training epoch and one evaluation pass: measured time against the FLOP floor of this machine.
+
+A benchmark that prints a table, not a test. For each dataset and configuration it
+  * counts the matmul FLOPs the epoch must do: the transformer at the *real* (non-padding) positions only, the
+    next-item logits at the target positions only, forward + backward (= 3 x forward); the same for a full
+    evaluation pass over the test users (forward only: the blocks at every real position, the last block and the
+    logits at the last position);
+  * measures this machine's sustained fp32 matmul rate R in the same run (the best of square 1024 / 2048 / 3072
+    products with the benchmark's thread count), so floor = FLOPs / R;
+  * times the real thing: every batch of one epoch through `model.loss` + backward + Adam (what `fit` does per step,
+    batching and trimming included), and `metrics.evaluate` over all test users;
+  * prints time, floor, time / floor, and the padding overhead (positions the model ran / real positions).
+
+    MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 \\
+        .venv/bin/python benchmarks/bench_roofline.py --datasets beauty ml-1m --threads 2
+
+`--batches K` times a uniform random sample of K batches of the epoch instead of all of them (epoch time =
+mean step x number of batches). Counted FLOPs are matmuls only (no LayerNorm, softmax, dropout, GELU, Adam):
+the floor is a lower bound that no implementation reaches, and the ratio says how far from it we are.
+"""
+import argparse, math, os, platform, sys, time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fame_nb.data import load_dataset
+from fame_nb.split import leave_one_out, pad_left, train_pairs, batch_indices, trim_padding
+from fame_nb.metrics import evaluate
+from fame_nb.train import TrainConfig, build_model, dataset_defaults
+
+# (label, TrainConfig overrides); batching is a column of its own
+CONFIGS = [('SASRec', dict(model='sasrec')),
+           ('FAME H2 N1', dict(model='fame', n_heads=2, n_experts=1)),
+           ('FAME H2 N4', dict(model='fame', n_heads=2, n_experts=4)),
+           ('SASRec sampled K256', dict(model='sasrec', loss='sampled', n_negatives=256)),
+           ('FAME H2 N4 sampled K256', dict(model='fame', n_heads=2, n_experts=4, loss='sampled', n_negatives=256)),
+           ('SASRec chunked CE 1024', dict(model='sasrec', ce_chunk=1024))]
+
+
+def matmul_rate(threads, seconds=1.0):
+    "Sustained fp32 GFLOP/s: the best of square products of a few sizes, each repeated for about `seconds`."
+    torch.set_num_threads(threads)
+    best = 0.0
+    for n in (1024, 2048, 3072):
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        a @ b
+        reps, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            a @ b; reps += 1
+        best = max(best, 2 * n ** 3 * reps / (time.perf_counter() - t0) / 1e9)
+    return best
+
+
+def layer_flops(cfg, n, last=False):
+    """Forward matmul FLOPs of one block over a user's `n` real positions (causal: position i sees i keys).
+    SASRec block: QKV 6d^2 + W_O 2d^2 + FFN 16d^2 per position, attention 4 d per (query, key) pair.
+    FAME's last layer: N query projections 2Nd^2, K/V 4d^2, attention N times, router 2N^2 d, per-head FFN 16d^2/H,
+    gate 2dH and the fused W_f 2d^2 (with facet heads)."""
+    d, H, N = cfg.d, cfg.n_heads, cfg.n_experts
+    pairs = n * (n + 1) / 2
+    if not last or cfg.model != 'fame': return 24 * d * d * n + 4 * d * pairs
+    if not cfg.facet_heads:
+        return (2 * N * d * d + 4 * d * d + 2 * d * d + 16 * d * d + 2 * N * N * d) * n + 4 * d * pairs * N
+    return (2 * N * d * d + 4 * d * d + 2 * N * N * d + 16 * d * d / H + 2 * d * H + 2 * d * d) * n + 4 * d * pairs * N
+
+
+def logit_flops(cfg, n_items, n_targets):
+    return 2 * cfg.d * (cfg.n_negatives + 1 if cfg.loss == 'sampled' else n_items) * n_targets
+
+
+def train_flops(cfg, n_items, lens):
+    "FLOPs of one epoch over training rows with `lens` real input positions each (every input position has a target)."
+    n = lens.astype(np.float64)
+    fwd = sum(layer_flops(cfg, n, last=(i == cfg.n_layers - 1)).sum() for i in range(cfg.n_layers))
+    return 3 * (fwd + logit_flops(cfg, n_items, n.sum()))
+
+
+def eval_flops(cfg, n_items, lens):
+    "FLOPs of scoring every test user once: blocks below the last at all real positions, the last block's K/V at all"
+    "positions and the rest at the last one, and one row of logits."
+    n = lens.astype(np.float64)
+    d, N = cfg.d, (cfg.n_experts if cfg.model == 'fame' else 1)
+    below = sum(layer_flops(cfg, n).sum() for _ in range(cfg.n_layers - 1))
+    kv = 4 * d * d * n.sum()
+    rest = (layer_flops(cfg, np.ones(1), last=True)[0] - 4 * d * d - 4 * d * N) * len(n) + 4 * d * N * n.sum()
+    return below + kv + rest + 2 * d * n_items * len(n)
+
+
+def time_epoch(model, cfg, pairs, batches, sample):
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    model.train()
+    idx = batches if not sample else [batches[i] for i in
+                                      np.random.default_rng(0).choice(len(batches), sample, replace=False)]
+    seen, t = 0, 0.0
+    for j, b in enumerate([idx[0]] + idx):               # the first step is a warm-up, not timed
+        t0 = time.perf_counter()
+        inp, tgt = trim_padding(pairs[0][b], pairs[1][b])
+        loss = model.loss(inp, tgt); opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        if j: t += time.perf_counter() - t0; seen += inp.numel()
+    return t * len(batches) / len(idx), seen * len(batches) / len(idx)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--datasets', nargs='+', default=['beauty', 'ml-1m'])
+    ap.add_argument('--data-dir', default=os.environ.get('FAME_DATA', str(Path(__file__).resolve().parents[2]/'shared/data/amazon')))
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--batches', type=int, default=0, help='time K sampled batches per epoch (0: the whole epoch)')
+    ap.add_argument('--only', nargs='*', help='labels of CONFIGS to run')
+    ap.add_argument('--batching', nargs='+', default=['random', 'bucket'])
+    a = ap.parse_args()
+    R = matmul_rate(a.threads)
+    malloc = {k: v for k, v in os.environ.items() if k.startswith('MALLOC_')}
+    print(f"torch {torch.__version__}, {platform.machine()}, {os.cpu_count()} cpus, threads {a.threads}, "
+          f"sustained fp32 matmul R = {R:.1f} GFLOP/s, malloc env {malloc or 'default'}, "
+          f"{'all batches' if not a.batches else f'{a.batches} sampled batches'} per epoch\n")
+    cols = ['dataset', 'config', 'batching', 'GFLOP', 'floor s', 'epoch s', 'x floor', 'positions run / real',
+            'x SASRec', 'eval GFLOP', 'eval floor s', 'eval s', 'eval x floor']
+    print('| ' + ' | '.join(cols) + ' |'); print('|' + '---|' * len(cols), flush=True)
+    for name in a.datasets:
+        ds = load_dataset(name, data_dir=a.data_dir)
+        sp = leave_one_out(ds)
+        base = TrainConfig().update(**dataset_defaults(name))
+        pairs = train_pairs(sp.train, base.max_len)
+        lens = (pairs[0] != 0).sum(1).numpy()
+        test_x, test_y = pad_left(sp.test_input, base.max_len), torch.as_tensor(sp.test_target)
+        test_lens = (test_x != 0).sum(1).numpy()
+        ref = {}
+        for label, kw in CONFIGS:
+            if a.only and label not in a.only: continue
+            for batching in a.batching:
+                if 'sampled' in label and batching == 'random': continue   # the sampled rows are about the loss
+                cfg = base.update(batching=batching, **kw)
+                torch.manual_seed(0)
+                model = build_model(cfg, ds.n_items)
+                batches = batch_indices(pairs[0], cfg.batch_size, torch.Generator().manual_seed(0), batching=batching)
+                fl = train_flops(cfg, ds.n_items, lens)
+                t, seen = time_epoch(model, cfg, pairs, batches, a.batches)
+                model.eval()
+                t0 = time.perf_counter()
+                evaluate(lambda x: model.scores(trim_padding(x)), test_x, test_y, batch_size=cfg.eval_batch_size)
+                te = time.perf_counter() - t0
+                efl = eval_flops(cfg, ds.n_items, test_lens)
+                if label == 'SASRec': ref[batching] = t
+                xs = f"{t / ref[batching]:.2f}" if batching in ref else ''
+                row = [name, label, batching, f"{fl / 1e9:.0f}", f"{fl / 1e9 / R:.1f}", f"{t:.1f}", f"{t / (fl / 1e9 / R):.2f}",
+                       f"{seen / lens.sum():.2f}", xs, f"{efl / 1e9:.1f}", f"{efl / 1e9 / R:.2f}", f"{te:.2f}",
+                       f"{te / (efl / 1e9 / R):.1f}"]
+                print('| ' + ' | '.join(row) + ' |', flush=True)
+
+
+if __name__ == '__main__':
+    main()
