@@ -9,7 +9,9 @@ A benchmark that prints a table, not a test. For each dataset and configuration 
     products with the benchmark's thread count), so floor = FLOPs / R;
   * times the real thing: every batch of one epoch through `model.loss` + backward + Adam (what `fit` does per step,
     batching and trimming included), and `metrics.evaluate` over all test users;
-  * prints time, floor, time / floor, and the padding overhead (positions the model ran / real positions).
+  * prints time, floor, time / floor, and the padding overhead (positions the model ran / real positions);
+  * and a second, attainable floor ('x shape floor'): the logits' FLOPs at the rate this machine reaches on the
+    logits-shaped product itself ([|I| x d] @ [d x 256], inner dimension only d), the rest at R.
 
     MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 \\
         .venv/bin/python benchmarks/bench_roofline.py --datasets beauty ml-1m --threads 2
@@ -30,13 +32,16 @@ from fame_nb.split import leave_one_out, pad_left, train_pairs, batch_indices, t
 from fame_nb.metrics import evaluate
 from fame_nb.train import TrainConfig, build_model, dataset_defaults
 
-# (label, TrainConfig overrides); batching is a column of its own
-CONFIGS = [('SASRec', dict(model='sasrec')),
-           ('FAME H2 N1', dict(model='fame', n_heads=2, n_experts=1)),
-           ('FAME H2 N4', dict(model='fame', n_heads=2, n_experts=4)),
-           ('SASRec sampled K256', dict(model='sasrec', loss='sampled', n_negatives=256)),
-           ('FAME H2 N4 sampled K256', dict(model='fame', n_heads=2, n_experts=4, loss='sampled', n_negatives=256)),
-           ('SASRec chunked CE 1024', dict(model='sasrec', ce_chunk=1024))]
+# (label, TrainConfig overrides, batchings); 'SASRec torch CE' + random batching is how every run trained before
+R_B = ('random', 'bucket')
+CONFIGS = [('SASRec torch CE', dict(model='sasrec', ce_impl='torch'), R_B),
+           ('SASRec', dict(model='sasrec'), R_B),
+           ('FAME H2 N1', dict(model='fame', n_heads=2, n_experts=1), R_B),
+           ('FAME H2 N4', dict(model='fame', n_heads=2, n_experts=4), R_B),
+           ('FAME H2 N4 torch CE', dict(model='fame', n_heads=2, n_experts=4, ce_impl='torch'), ('random',)),
+           ('SASRec chunked CE 1024', dict(model='sasrec', ce_impl='chunked', ce_chunk=1024), ('bucket',)),
+           ('SASRec sampled K256', dict(model='sasrec', loss='sampled', n_negatives=256), ('bucket',)),
+           ('FAME H2 N4 sampled K256', dict(model='fame', n_heads=2, n_experts=4, loss='sampled', n_negatives=256), ('bucket',))]
 
 
 def matmul_rate(threads, seconds=1.0):
@@ -51,6 +56,16 @@ def matmul_rate(threads, seconds=1.0):
             a @ b; reps += 1
         best = max(best, 2 * n ** 3 * reps / (time.perf_counter() - t0) / 1e9)
     return best
+
+
+def logits_rate(n_items, d, rows=256, seconds=1.0):
+    "GFLOP/s of the logits-shaped product [n_items, d] @ [d, rows] (the fused loss's block): the best this shape does here."
+    W, h = torch.randn(n_items, d), torch.randn(rows, d)
+    W @ h.T
+    reps, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        W @ h.T; reps += 1
+    return 2 * n_items * d * rows * reps / (time.perf_counter() - t0) / 1e9
 
 
 def layer_flops(cfg, n, last=False):
@@ -94,11 +109,11 @@ def time_epoch(model, cfg, pairs, batches, sample):
     idx = batches if not sample else [batches[i] for i in
                                       np.random.default_rng(0).choice(len(batches), sample, replace=False)]
     seen, t = 0, 0.0
-    for j, b in enumerate([idx[0]] + idx):               # the first step is a warm-up, not timed
+    for j, b in enumerate(idx[:2] + idx):                # two warm-up steps, not timed
         t0 = time.perf_counter()
         inp, tgt = trim_padding(pairs[0][b], pairs[1][b])
         loss = model.loss(inp, tgt); opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        if j: t += time.perf_counter() - t0; seen += inp.numel()
+        if j >= 2: t += time.perf_counter() - t0; seen += inp.numel()
     return t * len(batches) / len(idx), seen * len(batches) / len(idx)
 
 
@@ -110,43 +125,52 @@ def main():
     ap.add_argument('--batches', type=int, default=0, help='time K sampled batches per epoch (0: the whole epoch)')
     ap.add_argument('--only', nargs='*', help='labels of CONFIGS to run')
     ap.add_argument('--batching', nargs='+', default=['random', 'bucket'])
+    ap.add_argument('--catalogue', type=int, default=0,
+                    help="score against a catalogue of this many items (the dataset's sequences, extra items never seen): "
+                         "where the full softmax dominates, e.g. 200000")
     a = ap.parse_args()
     R = matmul_rate(a.threads)
     malloc = {k: v for k, v in os.environ.items() if k.startswith('MALLOC_')}
     print(f"torch {torch.__version__}, {platform.machine()}, {os.cpu_count()} cpus, threads {a.threads}, "
           f"sustained fp32 matmul R = {R:.1f} GFLOP/s, malloc env {malloc or 'default'}, "
           f"{'all batches' if not a.batches else f'{a.batches} sampled batches'} per epoch\n")
-    cols = ['dataset', 'config', 'batching', 'GFLOP', 'floor s', 'epoch s', 'x floor', 'positions run / real',
-            'x SASRec', 'eval GFLOP', 'eval floor s', 'eval s', 'eval x floor']
+    cols = ['dataset', 'config', 'batching', 'GFLOP', 'floor s', 'epoch s', 'x floor', 'x shape floor', 'positions run / real',
+            'speed-up vs before', 'x SASRec', 'eval GFLOP', 'eval floor s', 'eval s', 'eval x floor']
     print('| ' + ' | '.join(cols) + ' |'); print('|' + '---|' * len(cols), flush=True)
     for name in a.datasets:
         ds = load_dataset(name, data_dir=a.data_dir)
+        n_items = max(a.catalogue, ds.n_items)
+        if a.catalogue: name = f"{name} ({n_items:,} items)"
         sp = leave_one_out(ds)
-        base = TrainConfig().update(**dataset_defaults(name))
+        base = TrainConfig().update(**dataset_defaults(ds.name))
         pairs = train_pairs(sp.train, base.max_len)
         lens = (pairs[0] != 0).sum(1).numpy()
         test_x, test_y = pad_left(sp.test_input, base.max_len), torch.as_tensor(sp.test_target)
         test_lens = (test_x != 0).sum(1).numpy()
+        RL = logits_rate(n_items, base.d)
+        print(f"({name}: the logits-shaped product [{n_items} x {base.d}] @ [{base.d} x 256] runs at {RL:.1f} GFLOP/s)", flush=True)
         ref = {}
-        for label, kw in CONFIGS:
+        for label, kw, batchings in CONFIGS:
             if a.only and label not in a.only: continue
-            for batching in a.batching:
-                if 'sampled' in label and batching == 'random': continue   # the sampled rows are about the loss
+            for batching in [b for b in batchings if b in a.batching]:
                 cfg = base.update(batching=batching, **kw)
                 torch.manual_seed(0)
-                model = build_model(cfg, ds.n_items)
+                model = build_model(cfg, n_items)
                 batches = batch_indices(pairs[0], cfg.batch_size, torch.Generator().manual_seed(0), batching=batching)
-                fl = train_flops(cfg, ds.n_items, lens)
+                fl = train_flops(cfg, n_items, lens)
+                lfl = 3 * logit_flops(cfg, n_items, lens.sum())
+                shape_floor = lfl / 1e9 / RL + (fl - lfl) / 1e9 / R   # logits at their shape's rate, the rest at R
                 t, seen = time_epoch(model, cfg, pairs, batches, a.batches)
                 model.eval()
                 t0 = time.perf_counter()
                 evaluate(lambda x: model.scores(trim_padding(x)), test_x, test_y, batch_size=cfg.eval_batch_size)
                 te = time.perf_counter() - t0
-                efl = eval_flops(cfg, ds.n_items, test_lens)
-                if label == 'SASRec': ref[batching] = t
-                xs = f"{t / ref[batching]:.2f}" if batching in ref else ''
-                row = [name, label, batching, f"{fl / 1e9:.0f}", f"{fl / 1e9 / R:.1f}", f"{t:.1f}", f"{t / (fl / 1e9 / R):.2f}",
-                       f"{seen / lens.sum():.2f}", xs, f"{efl / 1e9:.1f}", f"{efl / 1e9 / R:.2f}", f"{te:.2f}",
+                efl = eval_flops(cfg, n_items, test_lens)
+                if label in ('SASRec', 'SASRec torch CE'): ref[label, batching] = t
+                xs = f"{t / ref['SASRec', batching]:.2f}" if ('SASRec', batching) in ref and 'SASRec' not in label else ''
+                before = ref.get(('SASRec torch CE', 'random'))
+                row = [name, label, batching, f"{fl / 1e9:.0f}", f"{fl / 1e9 / R:.1f}", f"{t:.1f}", f"{t / (fl / 1e9 / R):.2f}", f"{t / shape_floor:.2f}",
+                       f"{seen / lens.sum():.2f}", f"{before / t:.2f}" if before else '', xs, f"{efl / 1e9:.1f}", f"{efl / 1e9 / R:.2f}", f"{te:.2f}",
                        f"{te / (efl / 1e9 / R):.1f}"]
                 print('| ' + ' | '.join(row) + ' |', flush=True)
 
