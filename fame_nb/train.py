@@ -17,7 +17,7 @@ from .metrics import evaluate
 
 # %% auto #0
 __all__ = ['MODELS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'pick_device', 'save_checkpoint',
-           'save_json', 'load_checkpoint', 'fit']
+           'save_json', 'load_checkpoint', 'loss_weight', 'fit']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
 @dataclass
@@ -45,6 +45,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     batch_size: int = 128
     batching: str = 'random'     # 'random' (a permutation cut into batches) | 'bucket' (users of similar length; 01_split)
+    loss_norm: str = 'batch'     # 'batch': mean over the batch's targets | 'epoch': sum / the epoch's mean targets per batch
     loss: str = 'ce'             # next-item loss (04_sasrec): 'ce' (full cross-entropy) | 'sampled' (sampled softmax)
     n_negatives: int = 256       # loss='sampled': negatives per batch, shared by its positions
     neg_sampling: str = 'uniform'  # loss='sampled': 'uniform' | 'pop' (training frequency, logQ-corrected)
@@ -168,6 +169,12 @@ def _metrics(model, inputs, targets, cfg, device, per_user=False):
 
 def _floats(d): return {k: float(v) for k, v in d.items() if k != 'per_user'}
 
+def loss_weight(tgt, mean_targets:float, loss_norm:str='batch'):
+    "Factor on a batch's mean loss: 1 ('batch'), or its targets / the epoch's mean targets per batch ('epoch')."
+    if loss_norm == 'batch': return 1.0
+    if loss_norm != 'epoch': raise ValueError(f"loss_norm={loss_norm!r}: expected 'batch' or 'epoch'")
+    return (tgt > 0).sum() / mean_targets
+
 def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progress:bool=True,
         on_epoch_end=None, per_user:bool=False) -> dict:
     "Train `cfg.model` on `ds`, select on validation NDCG@20, evaluate the test once. Returns the result dict."
@@ -202,6 +209,8 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
     if cfg.loss == 'sampled' and cfg.neg_sampling == 'pop':   # q = the training targets' frequency
         model.next_item.set_popularity(torch.bincount(pairs[1][pairs[1] > 0], minlength=ds.n_items + 1))
     n_batches = math.ceil(len(pairs[0]) / cfg.batch_size)
+    mean_targets = float((pairs[1] > 0).sum()) / n_batches
+    loss_weight(pairs[1][:1], mean_targets, cfg.loss_norm)          # an unknown loss_norm fails before training
     epoch = start_epoch - 1
     stopped = bad >= cfg.patience and epoch >= cfg.min_epochs
     for epoch in range(start_epoch, cfg.epochs + 1):
@@ -217,7 +226,7 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
             inp, tgt = trim_padding(inp, tgt)  # all-padding columns change nothing (right-aligned positions)
             inp, tgt = inp.to(device, non_blocking=True), tgt.to(device, non_blocking=True)
             with torch.autocast('cuda', dtype=torch.bfloat16) if use_amp else contextlib.nullcontext():
-                loss = model.loss(inp, tgt)
+                loss = model.loss(inp, tgt) * loss_weight(tgt, mean_targets, cfg.loss_norm)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
