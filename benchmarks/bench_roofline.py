@@ -163,7 +163,7 @@ def main():
                 t, seen = time_epoch(model, cfg, pairs, batches, a.batches)
                 model.eval()
                 t0 = time.perf_counter()
-                evaluate(lambda x: model.scores(trim_padding(x)), test_x, test_y, batch_size=cfg.eval_batch_size)
+                evaluate(lambda x: model.scores(trim_padding(x)), test_x, test_y, batch_size=cfg.eval_batch_size, by_length=True)
                 te = time.perf_counter() - t0
                 efl = eval_flops(cfg, n_items, test_lens)
                 if label in ('SASRec', 'SASRec torch CE'): ref[label, batching] = t

@@ -58,6 +58,7 @@ def evaluate(score_fn,  # callable: LongTensor[b, L] input batch -> scores [b, n
              progress: bool = False,  # show a tqdm bar over batches
              history: Tensor | None = None,  # [U, H] items to mask instead of `inputs` (needs mask_history=True)
              mrr_k: int = 20,  # cut-off for MRR@K
+             by_length: bool = False,  # score users in order of input length (less padding per batch); same results
             ) -> dict:  # {'HR@5': float, ..., 'MRR@20': float} (+ 'per_user': {name: [U] float64 tensor})
     "Full-ranking HR@K / NDCG@K / MRR@K averaged over users; pessimistic ties; optional history masking."
     n = len(inputs)
@@ -66,6 +67,11 @@ def evaluate(score_fn,  # callable: LongTensor[b, L] input batch -> scores [b, n
     if history is not None and not mask_history: raise ValueError("`history` is only used with mask_history=True")
     if history is not None and len(history) != n: raise ValueError(f"{n} inputs but {len(history)} histories")
     mask_src = (inputs if history is None else history) if mask_history else None
+    order = None
+    if by_length:   # similar lengths together, so a model that trims all-padding columns runs fewer positions
+        order = torch.argsort((torch.as_tensor(inputs) != 0).sum(1), stable=True)
+        inputs, targets = inputs[order], torch.as_tensor(targets)[order]
+        mask_src = None if mask_src is None else mask_src[order]
     starts = range(0, n, batch_size)
     if progress:
         from tqdm.auto import tqdm
@@ -77,7 +83,9 @@ def evaluate(score_fn,  # callable: LongTensor[b, L] input batch -> scores [b, n
         scores = score_fn(batch)
         hist = None if mask_src is None else mask_src[i:i + batch_size]
         ranks.append(target_ranks(scores, targets[i:i + batch_size], hist).cpu())
-    m = metrics_from_ranks(torch.cat(ranks), ks=ks, mrr_k=mrr_k)
+    ranks = torch.cat(ranks)
+    if order is not None: ranks = torch.empty_like(ranks).scatter_(0, order, ranks)   # back to the users' order
+    m = metrics_from_ranks(ranks, ks=ks, mrr_k=mrr_k)
     out = {k: v.mean().item() for k, v in m.items()}
     if per_user: out['per_user'] = m
     return out

@@ -165,7 +165,7 @@ def _epoch_seed(seed, epoch): return seed * 1_000_003 + epoch
 def _metrics(model, inputs, targets, cfg, device, per_user=False):
     model.eval()
     return evaluate(lambda x: model.scores(trim_padding(x)), inputs, targets, batch_size=cfg.eval_batch_size, mask_history=cfg.mask_history,
-                    device=device, per_user=per_user)
+                    device=device, per_user=per_user, by_length=True)
 
 def _floats(d): return {k: float(v) for k, v in d.items() if k != 'per_user'}
 
