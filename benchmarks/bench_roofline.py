@@ -16,8 +16,8 @@ A benchmark that prints a table, not a test. For each dataset and configuration 
     MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 \\
         .venv/bin/python benchmarks/bench_roofline.py --datasets beauty ml-1m --threads 2
 
-`--batches K` times a uniform random sample of K batches of the epoch instead of all of them (epoch time =
-mean step x number of batches). Counted FLOPs are matmuls only (no LayerNorm, softmax, dropout, GELU, Adam):
+`--batches K` times a uniform random sample of K batches of the epoch instead of all of them (epoch time = their
+time x the epoch's real positions / theirs). Counted FLOPs are matmuls only (no LayerNorm, softmax, dropout, GELU, Adam):
 the floor is a lower bound that no implementation reaches, and the ratio says how far from it we are.
 """
 import argparse, math, os, platform, sys, time
@@ -104,17 +104,19 @@ def eval_flops(cfg, n_items, lens):
 
 
 def time_epoch(model, cfg, pairs, batches, sample):
+    "Seconds and positions run for one epoch: every batch, or a sample scaled by real positions (a ratio estimate)."
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     model.train()
     idx = batches if not sample else [batches[i] for i in
                                       np.random.default_rng(0).choice(len(batches), sample, replace=False)]
-    seen, t = 0, 0.0
+    seen, real, t = 0, 0, 0.0
     for j, b in enumerate(idx[:2] + idx):                # two warm-up steps, not timed
         t0 = time.perf_counter()
         inp, tgt = trim_padding(pairs[0][b], pairs[1][b])
         loss = model.loss(inp, tgt); opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        if j >= 2: t += time.perf_counter() - t0; seen += inp.numel()
-    return t * len(batches) / len(idx), seen * len(batches) / len(idx)
+        if j >= 2: t += time.perf_counter() - t0; seen += inp.numel(); real += int((tgt > 0).sum())
+    scale = float((pairs[1] > 0).sum()) / real         # 1 for a whole epoch
+    return t * scale, seen * scale
 
 
 def main():
@@ -125,6 +127,7 @@ def main():
     ap.add_argument('--batches', type=int, default=0, help='time K sampled batches per epoch (0: the whole epoch)')
     ap.add_argument('--only', nargs='*', help='labels of CONFIGS to run')
     ap.add_argument('--batching', nargs='+', default=['random', 'bucket'])
+    ap.add_argument('--no-eval', action='store_true', help='skip the evaluation pass')
     ap.add_argument('--catalogue', type=int, default=0,
                     help="score against a catalogue of this many items (the dataset's sequences, extra items never seen): "
                          "where the full softmax dominates, e.g. 200000")
@@ -163,8 +166,9 @@ def main():
                 t, seen = time_epoch(model, cfg, pairs, batches, a.batches)
                 model.eval()
                 t0 = time.perf_counter()
-                evaluate(lambda x: model.scores(trim_padding(x)), test_x, test_y, batch_size=cfg.eval_batch_size, by_length=True)
-                te = time.perf_counter() - t0
+                if not a.no_eval:
+                    evaluate(lambda x: model.scores(trim_padding(x)), test_x, test_y, batch_size=cfg.eval_batch_size, by_length=True)
+                te = time.perf_counter() - t0 if not a.no_eval else float('nan')
                 efl = eval_flops(cfg, n_items, test_lens)
                 if label in ('SASRec', 'SASRec torch CE'): ref[label, batching] = t
                 xs = f"{t / ref['SASRec', batching]:.2f}" if ('SASRec', batching) in ref and 'SASRec' not in label else ''
