@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .layers import RightPositionalEmbedding, feed_forward, init_weights
-from .sasrec import SASRec, NextItemLoss, full_softmax_loss, item_scores
+from .sasrec import SASRec, NextItemLoss, item_scores
 
 # %% ../nbs/14_fmlp.ipynb #cd75e573
 def causal_filter(x:torch.Tensor,   # [B, L, d], zero at padding

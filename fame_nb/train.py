@@ -127,9 +127,10 @@ def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     cls = getattr(importlib.import_module(mod), name)
     accepted = inspect.signature(cls).parameters
     kw = {k: v for k, v in asdict(cfg).items() if k in accepted and k != 'n_items'}
+    from fame_nb.sasrec import NextItemLoss   # its options are the loss keys a model must accept to honour them
     dflt = TrainConfig()
-    ignored = [f"{k}={getattr(cfg, k)!r}" for k in ('loss', 'n_negatives', 'neg_sampling', 'ce_impl', 'ce_chunk')
-               if k not in accepted and getattr(cfg, k) != getattr(dflt, k)]
+    ignored = [f"{k}={getattr(cfg, k)!r}" for k in inspect.signature(NextItemLoss).parameters
+               if k != 'n_items' and k not in accepted and getattr(cfg, k) != getattr(dflt, k)]
     if ignored: raise ValueError(f"{cfg.model} does not support {', '.join(ignored)} (it trains with its own full cross-entropy)")
     return cls(n_items=n_items, **kw)
 
