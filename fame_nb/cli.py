@@ -48,7 +48,7 @@ def _reproduce(a):
     s = reproduce(a.profile, datasets=a.datasets, seeds=a.seeds, variants=a.variants, data_dir=a.data_dir,
                   out_dir=a.out_dir, figures_dir=a.figures_dir, device=a.device or 'auto', dry_run=a.dry_run,
                   epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses,
-                  jobs=a.jobs, threads=a.threads)
+                  jobs=a.jobs, threads=a.threads, models=a.models)
     print(f"{len(s['cells'])} cells: {len(s['done'])} run, {len(s['skipped'])} already done, {len(s['failed'])} failed")
     for k, v in s.get('analyses', {}).items(): print(f"  analysis {k}: {v}")
     for k, e in s['failed'].items():
@@ -84,9 +84,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument('--device', choices=['cpu', 'cuda']); c.add_argument('--json', action='store_true')
     c.set_defaults(fn=_recommend)
     r = sub.add_parser('reproduce', help="run a profile's grid through papermill, then the tables and figures")
-    r.add_argument('--profile', choices=['smoke', 'quick', 'tune', 'paper'], default='quick')
+    from fame_nb.reproduce import PROFILES
+    r.add_argument('--profile', choices=list(PROFILES), default='quick')
     r.add_argument('--datasets', nargs='+'); r.add_argument('--seeds', nargs='+', type=int)
     r.add_argument('--variants', nargs='+', help='subset of variants (see fame_nb.reproduce.VARIANTS)')
+    r.add_argument('--models', nargs='+', help="only these models' cells, e.g. `--models sasrec fame`: every trial of a tuned profile")
     r.add_argument('--data-dir', default=None); r.add_argument('--device', choices=['auto', 'cpu', 'cuda'])
     r.add_argument('--out-dir', default='results'); r.add_argument('--figures-dir', default='figures')
     r.add_argument('--epochs', type=int, help="cap on epochs (default: the profile's)")

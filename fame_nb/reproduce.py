@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_reproduce.ipynb #ff57d728
 from __future__ import annotations
-import json, os, sys, time, traceback
+import json, math, os, sys, time, traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -13,8 +13,9 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES',
-           'variant', 'tuning_variants', 'interpret_on', 'Cell', 'grid', 'experiments_dir', 'execute',
-           'cell_parameters', 'run_cell', 'cell_threads', 'reproduce', 'run_tables', 'run_analyses']
+           'SEARCH_SPACE', 'MODEL_SPACE', 'variant', 'tuning_variants', 'interpret_on', 'search_points',
+           'trial_variant', 'paper_trials', 'Cell', 'grid', 'selected_point', 'selected_cells', 'experiments_dir',
+           'execute', 'cell_parameters', 'run_cell', 'cell_threads', 'reproduce', 'run_tables', 'run_analyses']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -31,6 +32,8 @@ VARIANTS = {
     'gru4rec':       ('gru4rec', {}),                        # baselines (12_gru4rec, 13_bert4rec, 14_fmlp)
     'bert4rec':      ('bert4rec', {}),
     'fmlp':          ('fmlp', {}),
+    'sasrec-bce':    ('sasrec', dict(loss='bce')),           # the published losses: BCE with one negative
+    'fmlp-bce':      ('fmlp', dict(loss='bce')),
 }
 BASELINES = ['sasrec', 'gru4rec', 'bert4rec', 'fmlp']
 ABLATIONS = ['fame-noMoE', 'fame-noGate', 'fame-noFacet', 'fame-slice', 'fame-probs', 'fame-scale1']
@@ -85,12 +88,52 @@ PROFILES = {
     # + FAME with facet pre-training at the default point: interpret.ipynb compares it with FAME
     'tune': dict(datasets=['beauty'], seeds=[0], epochs=50, patience=5, variants=[*tuning_variants(), 'fame-pre'], base={},
                  analyses=dict(interpret=interpret_on('beauty'), cost=COST_CPU)),
-    'paper': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=200, patience=10,
-                  variants=['sasrec', 'gru4rec', 'bert4rec', 'fmlp', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE,
-                            *[f'fame-H{h}-N{n}' for h in (1, 2, 4) for n in (1, 2, 4, 8)]],
-                  base={}, optional=['ml-20m'],
-                  analyses=dict(interpret=interpret_on('beauty'), cost=COST_GPU)),
+    # the paper's table (issue 12): every model tuned with the same number of trials from the same search space
+    # (`paper_trials`), selected on masked validation NDCG@20, the chosen point re-run with more seeds (`selected_cells`)
+    'paper': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], optional=['ml-20m'], seeds=[0],
+                  epochs=1000, patience=10, patience_by_model={'bert4rec': 20}, base=dict(mask_history=True),
+                  models=['sasrec', 'fame', 'fmlp', 'sasrec-bce', 'fmlp-bce', 'gru4rec', 'bert4rec'], trials=8,
+                  select=dict(seeds={'sasrec': 5, 'fmlp': 5, 'fame': 5, 'fame-pre': 5}, default_seeds=3,
+                              derived={'fame-pre': 'fame'}),   # FAME + pre-training at FAME's chosen point
+                  analyses={}),
+    # the mechanism study (issue 13): ablations, pre-training, sparse metadata, H x N at the defaults
+    'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=200, patience=10,
+                      variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE,
+                                *[f'fame-H{h}-N{n}' for h in (1, 2, 4) for n in (1, 2, 4, 8)]],
+                      base={}, optional=['ml-20m'],
+                      analyses=dict(interpret=interpret_on('beauty'), cost=COST_GPU)),
 }
+
+SEARCH_SPACE = dict(lr=('log', 5e-4, 5e-3), dropout=('linear', 0.1, 0.7))   # every model
+MODEL_SPACE = {'fame': dict(n_heads=(1, 2, 4), n_experts=(1, 2, 4)),       # a model's own dimensions, drawn beside them
+               'bert4rec': dict(mask_prob=(0.1, 0.2, 0.4))}
+
+def search_points(model:str, n_trials:int, seed:int=0) -> list[dict]:
+    """The first `n_trials` points of a scrambled Sobol sequence over SEARCH_SPACE (+ the model's MODEL_SPACE): every
+    model gets the same lr and dropout draws; lr rounded to 2 significant digits, dropout to 0.05. A longer run of
+    trials extends a shorter one (the sequence is a prefix), so a tuning grid can grow between sessions."""
+    extra = MODEL_SPACE.get(model, {})
+    n_dims = len(SEARCH_SPACE) + max(map(len, MODEL_SPACE.values()))
+    from torch.quasirandom import SobolEngine
+    u = SobolEngine(n_dims, scramble=True, seed=seed).draw(n_trials).double()
+    out = []
+    for row in u.tolist():
+        pt = {}
+        for (k, (kind, lo, hi)), x in zip(SEARCH_SPACE.items(), row):
+            if kind == 'log': pt[k] = float(f"{math.exp(math.log(lo) + x * (math.log(hi) - math.log(lo))):.2g}")
+            else: pt[k] = round(round((lo + x * (hi - lo)) * 20) / 20, 2)
+        for (k, opts), x in zip(extra.items(), row[len(SEARCH_SPACE):]): pt[k] = opts[min(int(x * len(opts)), len(opts) - 1)]
+        out.append(pt)
+    return out
+
+def trial_variant(model:str, point:dict) -> str: return model + ''.join(f'+{k}={v:g}' for k, v in point.items())
+
+def paper_trials(profile:str='paper', models=None) -> list[str]:
+    "The profile's trial variants, trial-major (every model's first trial, then every model's second, ...)."
+    p = PROFILES[profile]
+    models = [m for m in p['models'] if not models or m in models]
+    pts = {m: search_points(variant(m)[0], p['trials']) for m in models}
+    return [trial_variant(m, pts[m][t]) for t in range(p['trials']) for m in models]
 
 @dataclass
 class Cell:
@@ -104,17 +147,59 @@ class Cell:
     def model(self): return variant(self.variant)[0]
     @property
     def key(self): return f"{self.dataset}__{self.variant}__s{self.seed}"
+    @property
+    def base(self): return self.variant.split('+')[0]
 
-def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, patience=None) -> list[Cell]:
-    "The cells of `profile`, optionally restricted to `datasets`, `seeds`, `variants`; `epochs`/`patience` override the profile's."
+def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, patience=None, models=None,
+         out_dir=None) -> list[Cell]:
+    """The cells of `profile`, optionally restricted to `datasets`, `seeds`, `variants` (or to the base `models`: 'fame'
+    keeps every `fame+...` trial); `epochs`/`patience` override the profile's. A profile with tuning trials adds, once
+    a (dataset, model)'s trials have all finished in `out_dir`, the re-runs of its selected point (`selected_cells`)."""
     if profile not in PROFILES: raise KeyError(f"unknown profile {profile!r}; choose from {', '.join(PROFILES)}")
     p = PROFILES[profile]
+    names = variants or (paper_trials(profile) if 'trials' in p else p['variants'])
     out = []
     for ds in datasets or p['datasets']:
-        for v in variants or p['variants']:
+        for v in names:
             model, kw = variant(v)
+            pat = patience or p.get('patience_by_model', {}).get(model, p['patience'])
             for s in seeds if seeds is not None else p['seeds']:
-                out.append(Cell(ds, v, int(s), epochs or p['epochs'], patience or p['patience'], {**p['base'], **kw}))
+                out.append(Cell(ds, v, int(s), epochs or p['epochs'], pat, {**p['base'], **kw}))
+    if 'select' in p and out_dir is not None and not variants:
+        out += [c for c in selected_cells(profile, out_dir, datasets, epochs, patience)
+                if seeds is None or c.seed in seeds]
+    return [c for c in out if not models or c.base in models]
+
+def selected_point(runs_dir, dataset:str, trials:list[str]) -> str|None:
+    "The trial variant with the best validation NDCG@20 (seed 0; the run's own selection protocol), or None until all have run."
+    vals = {}
+    for v in trials:
+        f = Path(runs_dir)/f'{dataset}__{v}__s0.json'
+        if not f.exists(): return None
+        vals[v] = json.loads(f.read_text())['valid']['NDCG@20']
+    return max(trials, key=lambda v: (vals[v], -trials.index(v)))    # ties: the earlier trial
+
+def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=None) -> list[Cell]:
+    """Seed re-runs of each model's selected point (seed 0 is the trial itself), and the derived variants (FAME +
+    pre-training at FAME's point, all seeds), for every (dataset, model) whose trials have all finished."""
+    p, out = PROFILES[profile], []
+    sel = p['select']
+    trials = paper_trials(profile)
+    for ds in datasets or p['datasets']:
+        chosen = {}
+        for m in p['models']:
+            chosen[m] = selected_point(Path(out_dir)/'runs', ds, [v for v in trials if v.split('+')[0] == m])
+            if chosen[m] is None: continue
+            seeds = range(1, sel['seeds'].get(m, sel['default_seeds']))
+            model, kw = variant(chosen[m])
+            out += [Cell(ds, chosen[m], s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
+                         {**p['base'], **kw}) for s in seeds]
+        for d, src in sel.get('derived', {}).items():
+            if chosen.get(src) is None: continue
+            v = d + chosen[src][len(src):]
+            model, kw = variant(v)
+            out += [Cell(ds, v, s, epochs or p['epochs'], patience or p['patience'], {**p['base'], **kw})
+                    for s in range(sel['seeds'].get(d, sel['default_seeds']))]
     return out
 
 # %% ../nbs/08_reproduce.ipynb #e323af76
@@ -167,21 +252,22 @@ def _available(ds, data_dir):
 
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir='results',
               figures_dir='figures', device='auto', dry_run=False, aggregate=True, progress=True,
-              epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=1, threads=None) -> dict:
+              epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=1, threads=None, models=None) -> dict:
     """Run every missing cell of the grid, `jobs` at a time with `threads` torch threads each (`cell_threads`), keep going
     past failures, then aggregate: the tables, then the profile's analysis notebooks (`analyses`: None runs them when the
-    whole grid was asked for, not a subset). Returns done/skipped/failed keys."""
+    whole grid was asked for, not a subset). A profile with tuning trials goes on with the seed re-runs of each selected
+    point as soon as its trials are done (`selected_cells`). Returns done/skipped/failed keys."""
     threads = cell_threads(jobs, threads)
-    cells = grid(profile, datasets, seeds, variants, epochs, patience)
-    optional = set(PROFILES[profile].get('optional', [])) - set(datasets or [])
-    if optional:  # e.g. ML-20M in the paper profile: only when its files are present
-        missing = {d for d in optional if not _available(d, data_dir)}
-        cells = [c for c in cells if c.dataset not in missing]
     out_dir = Path(out_dir)
+    optional = set(PROFILES[profile].get('optional', [])) - set(datasets or [])
+    missing = {d for d in optional if not _available(d, data_dir)}   # e.g. ML-20M: only when its files are present
+    def cells_now():
+        return [c for c in grid(profile, datasets, seeds, variants, epochs, patience, models, out_dir) if c.dataset not in missing]
+    cells = cells_now()
     todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
                    done=[], failed={}, jobs=jobs, threads=threads)
-    if analyses is None: analyses = not (datasets or seeds or variants)
+    if analyses is None: analyses = not (datasets or seeds or variants or models)
     if dry_run:
         if jobs > 1: print(f'{jobs} cells at a time, {threads} torch threads each')
         for c in cells: print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides))
@@ -204,14 +290,20 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             if progress: tqdm.write(f"FAIL  {c.key}  {summary['failed'][c.key]}")
         bar.update()
     bar = tqdm(total=len(todo), desc=f'reproduce {profile}', unit='cell', disable=not progress)
-    if jobs == 1:
-        for c in todo: bar.set_postfix_str(c.key); record(*one(c))
-    else:   # each papermill call starts its own kernel process: threads here only wait for them
-        bar.set_postfix_str(f'{jobs} at a time, {threads} threads each')
-        ex = ThreadPoolExecutor(jobs)
-        try:
-            for f in as_completed([ex.submit(one, c) for c in todo]): record(*f.result())
-        finally: ex.shutdown(wait=True, cancel_futures=True)   # Ctrl-C: no new cells; the running ones finish
+    tried = set()
+    while todo:   # a second round only when finished trials made selected points' seed re-runs known
+        tried |= {c.key for c in todo}
+        if jobs == 1:
+            for c in todo: bar.set_postfix_str(c.key); record(*one(c))
+        else:   # each papermill call starts its own kernel process: threads here only wait for them
+            bar.set_postfix_str(f'{jobs} at a time, {threads} threads each')
+            ex = ThreadPoolExecutor(jobs)
+            try:
+                for f in as_completed([ex.submit(one, c) for c in todo]): record(*f.result())
+            finally: ex.shutdown(wait=True, cancel_futures=True)   # Ctrl-C: no new cells; the running ones finish
+        new = [c for c in cells_now() if c.key not in tried and not (out_dir/'runs'/f'{c.key}.json').exists()]
+        summary['cells'] += [c.key for c in new if c.key not in summary['cells']]
+        todo = new; bar.total += len(new); bar.refresh()
     bar.close()
     if aggregate and any((out_dir/'runs').glob('*.json')): run_tables(out_dir, figures_dir)
     if aggregate and analyses:

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['full_softmax_loss', 'item_scores', 'FusedCrossEntropy', 'fused_cross_entropy', 'ChunkedCrossEntropy',
-           'chunked_cross_entropy', 'sampled_softmax_loss', 'NextItemLoss', 'SASRec']
+           'chunked_cross_entropy', 'sampled_softmax_loss', 'bce_loss', 'one_negative', 'NextItemLoss', 'SASRec']
 
 # %% ../nbs/04_sasrec.ipynb #6c8650fd
 import math
@@ -97,12 +97,27 @@ def sampled_softmax_loss(h:torch.Tensor,          # [P, d] states at positions w
     neg = neg.masked_fill(negatives[None] == target[:, None], float('-inf'))
     return F.cross_entropy(torch.cat([pos, neg], 1), torch.zeros(len(h), dtype=torch.long, device=h.device))
 
+def bce_loss(h:torch.Tensor,          # [P, d] states at positions with a target
+             items:torch.Tensor,      # [n_items+1, d], row 0 = padding
+             target:torch.Tensor,     # [P] in 1..n_items
+             negatives:torch.Tensor,  # [P] one negative item per position, never its target
+            ) -> torch.Tensor:
+    "Mean binary cross-entropy of the original SASRec and FMLP-Rec: -log σ(z_target) - log(1 - σ(z_negative)) per position."
+    pos, neg = (h * items[target]).sum(-1), (h * items[negatives]).sum(-1)
+    return (F.softplus(-pos) + F.softplus(neg)).mean()
+
+def one_negative(target:torch.Tensor, n_items:int) -> torch.Tensor:
+    "[P] one item per position, uniform over the n_items - 1 items that are not its target (global torch RNG)."
+    shift = torch.randint(1, n_items, target.shape, device=target.device)   # 1..n_items-1 steps round the catalogue
+    return (target - 1 + shift) % n_items + 1
+
 class NextItemLoss(nn.Module):
-    "The next-item loss of every model: full cross-entropy (`ce_impl`: 'auto', 'fused', 'torch', 'chunked') or sampled softmax."
+    "The next-item loss of every model: full cross-entropy (`ce_impl`: 'auto', 'fused', 'torch', 'chunked'), sampled softmax, or BCE with one negative."
     def __init__(self, n_items:int, loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform',
                  ce_impl:str='auto', ce_chunk:int=1024):   # ce_chunk: items per block of ce_impl='chunked'
         super().__init__()
-        if loss not in ('ce', 'sampled'): raise ValueError(f"loss={loss!r}: expected 'ce' or 'sampled'")
+        if loss not in ('ce', 'sampled', 'bce'): raise ValueError(f"loss={loss!r}: expected 'ce', 'sampled' or 'bce'")
+        if loss == 'bce' and n_items < 2: raise ValueError("loss='bce' needs at least 2 items (a negative that is not the target)")
         if neg_sampling not in ('uniform', 'pop'): raise ValueError(f"neg_sampling={neg_sampling!r}: expected 'uniform' or 'pop'")
         if ce_impl not in ('auto', 'fused', 'torch', 'chunked'):
             raise ValueError(f"ce_impl={ce_impl!r}: expected 'auto', 'fused', 'torch' or 'chunked'")
@@ -130,13 +145,14 @@ class NextItemLoss(nn.Module):
 
     def forward(self, h, items, target):
         if self.kind == 'ce': return self.full(h, items, target)
+        if self.kind == 'bce': return bce_loss(h, items, target, one_negative(target, self.n_items))
         if self.K >= self.n_items:   # every item once: nothing to sample, nothing to correct = the full cross-entropy
             return sampled_softmax_loss(h, items, target, torch.arange(1, self.n_items + 1, device=h.device))
         return sampled_softmax_loss(h, items, target, self.sample(h.device),
                                     self.log_q if self.sampling == 'pop' else None)
 
     def extra_repr(self):
-        return f"loss={self.kind!r}, " + (f"K={self.K}, {self.sampling}" if self.kind == 'sampled' else f"ce_impl={self.impl!r}")
+        return f"loss={self.kind!r}" + (f", K={self.K}, {self.sampling}" if self.kind == 'sampled' else f", ce_impl={self.impl!r}" if self.kind == 'ce' else '')
 
 # %% ../nbs/04_sasrec.ipynb #12eb6248
 class SASRec(nn.Module):

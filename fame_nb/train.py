@@ -16,8 +16,8 @@ from .split import leave_one_out, pad_left, train_pairs, train_batches, trim_pad
 from .metrics import evaluate
 
 # %% auto #0
-__all__ = ['MODELS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'pick_device', 'save_checkpoint',
-           'save_json', 'load_checkpoint', 'loss_weight', 'fit']
+__all__ = ['MODELS', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'pick_device',
+           'save_checkpoint', 'save_json', 'load_checkpoint', 'selection_protocol', 'loss_weight', 'fit']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
 @dataclass
@@ -46,7 +46,7 @@ class TrainConfig:
     batch_size: int = 128
     batching: str = 'random'     # 'random' (a permutation cut into batches) | 'bucket' (users of similar length; 01_split)
     loss_norm: str = 'batch'     # 'batch': mean over the batch's targets | 'epoch': sum / the epoch's mean targets per batch
-    loss: str = 'ce'             # next-item loss (04_sasrec): 'ce' (full cross-entropy) | 'sampled' (sampled softmax)
+    loss: str = 'ce'             # next-item loss (04_sasrec): 'ce' (full cross-entropy) | 'sampled' (sampled softmax) | 'bce' (1 negative)
     n_negatives: int = 256       # loss='sampled': negatives per batch, shared by its positions
     neg_sampling: str = 'uniform'  # loss='sampled': 'uniform' | 'pop' (training frequency, logQ-corrected)
     ce_impl: str = 'auto'        # loss='ce': 'auto' (fused on CPU, torch's on CUDA) | 'fused' | 'torch' | 'chunked'
@@ -163,10 +163,16 @@ def load_checkpoint(path, map_location='cpu') -> dict:
 # %% ../nbs/06_train.ipynb #d34270aa
 def _epoch_seed(seed, epoch): return seed * 1_000_003 + epoch
 
-def _metrics(model, inputs, targets, cfg, device, per_user=False):
+PROTOCOLS = ('unmasked', 'masked')   # history not masked (RecBole's) | the user's earlier items masked (FMLP-Rec, BSARec)
+
+def selection_protocol(cfg) -> str: return 'masked' if cfg.mask_history else 'unmasked'
+
+def _metrics(model, inputs, targets, cfg, device, history, per_user=False, both=False):
+    "Metrics under the selection protocol, or `both`; the masked one masks the user's whole `history`, not only the input."
     model.eval()
-    return evaluate(lambda x: model.scores(trim_padding(x)), inputs, targets, batch_size=cfg.eval_batch_size, mask_history=cfg.mask_history,
-                    device=device, per_user=per_user, by_length=True)
+    mask = 'both' if both else cfg.mask_history
+    return evaluate(lambda x: model.scores(trim_padding(x)), inputs, targets, batch_size=cfg.eval_batch_size, mask_history=mask,
+                    history=history if mask else None, device=device, per_user=per_user, by_length=True)
 
 def _floats(d): return {k: float(v) for k, v in d.items() if k != 'per_user'}
 
@@ -176,10 +182,11 @@ def loss_weight(tgt, mean_targets:float, loss_norm:str='batch'):
     if loss_norm != 'epoch': raise ValueError(f"loss_norm={loss_norm!r}: expected 'batch' or 'epoch'")
     return (tgt > 0).sum() / mean_targets
 
-def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progress:bool=True,
+def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progress:bool|str=True,
         on_epoch_end=None, per_user:bool=False) -> dict:
-    "Train `cfg.model` on `ds`, select on validation NDCG@20, evaluate the test once. Returns the result dict."
+    "Train `cfg.model` on `ds`, select on validation NDCG@20 (protocol `cfg.mask_history`), evaluate the test once under both protocols."
     device = pick_device(cfg.device)
+    bars = bool(progress) and progress != 'epochs'   # 'epochs': one line per epoch, no per-batch bars (papermill logs)
     run_dir = Path(run_dir) if run_dir else None
     split = leave_one_out(ds)
     valid_x, valid_y = pad_left(split.valid_input, cfg.max_len), torch.as_tensor(split.valid_target)
@@ -189,7 +196,7 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
     pre = dict(pretrain='none')
     if cfg.pretrain != 'none':  # metadata only; deterministic and cached, so a resumed run redoes it cheaply
         from fame_nb.pretrain import pretrain_and_init
-        pre = pretrain_and_init(model, ds, asdict(cfg), progress=progress)
+        pre = pretrain_and_init(model, ds, asdict(cfg), progress=bars)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     use_amp = cfg.bf16 and device.type == 'cuda'
     cfg_json = json.dumps(asdict(cfg), sort_keys=True)
@@ -222,7 +229,7 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
         model.train()
         total, count = torch.zeros((), device=device), 0
         bar = tqdm(train_batches(pairs, cfg.max_len, cfg.batch_size, generator=gen, batching=cfg.batching), total=n_batches,
-                   desc=f'epoch {epoch}', leave=False, disable=not progress)
+                   desc=f'epoch {epoch}', leave=False, disable=not bars)
         for inp, tgt in bar:
             inp, tgt = trim_padding(inp, tgt)  # all-padding columns change nothing (right-aligned positions)
             inp, tgt = inp.to(device, non_blocking=True), tgt.to(device, non_blocking=True)
@@ -233,7 +240,7 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
             opt.step()
             total += loss.detach(); count += 1
         train_s = time.time() - t0
-        valid = _floats(_metrics(model, valid_x, valid_y, cfg, device))
+        valid = _floats(_metrics(model, valid_x, valid_y, cfg, device, split.valid_input))
         rec = dict(epoch=epoch, loss=float(total) / max(count, 1), train_seconds=round(train_s, 3),
                    eval_seconds=round(time.time() - t0 - train_s, 3), valid=valid)
         history.append(rec)
@@ -253,15 +260,19 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
         if on_epoch_end: on_epoch_end(epoch, rec)
     if best_state is None: raise RuntimeError("no epoch was trained (epochs < 1?)")
     model.load_state_dict(best_state)
-    valid = next(h['valid'] for h in history if h['epoch'] == best_epoch)   # evaluated with these weights already
-    test = _metrics(model, test_x, test_y, cfg, device, per_user=per_user)
+    sel = selection_protocol(cfg)   # chose the epoch; the other protocol is reported beside it, never used to choose
+    valid = _metrics(model, valid_x, valid_y, cfg, device, split.valid_input, both=True)
+    test = _metrics(model, test_x, test_y, cfg, device, split.test_input, per_user=per_user, both=True)
     if run_dir:
         save_checkpoint(run_dir/'best.pt', model=best_state, config_json=cfg_json, n_items=ds.n_items,
                         dataset=ds.name, best_epoch=best_epoch)
     train_s = sum(h['train_seconds'] for h in history)
-    res = dict(config=asdict(cfg), dataset=ds.name, valid=_floats(valid), test=_floats(test), best_epoch=best_epoch,
+    res = dict(config=asdict(cfg), dataset=ds.name, valid=_floats(valid[sel]), test=_floats(test[sel]), protocol=sel,
+               protocols={p: dict(valid=_floats(valid[p]), test=_floats(test[p])) for p in PROTOCOLS}, best_epoch=best_epoch,
                epochs_run=len(history), train_seconds=round(sum(h['train_seconds'] + h['eval_seconds'] for h in history), 2),
                seconds_per_epoch=round(train_s / max(len(history), 1), 3), params=n_params(model),
                device=str(device), pretrain=pre, history=history)
-    if per_user: res['per_user'] = {k: v.tolist() for k, v in test['per_user'].items()}
+    if per_user:   # the selection protocol's, and both protocols'
+        res['per_user'] = {k: v.tolist() for k, v in test[sel]['per_user'].items()}
+        res['per_user_by_protocol'] = {p: {k: v.tolist() for k, v in test[p]['per_user'].items()} for p in PROTOCOLS}
     return res
