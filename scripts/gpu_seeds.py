@@ -5,26 +5,23 @@ format `tables.ipynb` reads. Meant for a GPU machine that has no Jupyter kernel 
     python3 scripts/gpu_seeds.py --dataset beauty --data-dir DIR --variants fame+lr=0.003 sasrec --seeds 0 1 2 \
         --epochs 50 --patience 5 --device cuda --jobs 5 --out-dir OUT      # OUT/runs/<key>.{json,ipynb}
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from fame_nb.reproduce import Cell, cell_parameters, experiments_dir, variant
+from fame_nb.reproduce import Cell, variant
+from plain_cells import plain_command
 
 def run(cell, a, out_dir):
     runs = out_dir/'runs'
     res = runs/f'{cell.key}.json'
     if res.exists(): return cell.key, 'exists', 0.0
-    params = cell_parameters(cell, out_dir, a.data_dir, a.device)   # exactly what run_cell gives papermill
-    cmd = [sys.executable, str(ROOT/'tools'/'run_plain.py'), str(experiments_dir()/'run.ipynb'), str(runs/f'{cell.key}.ipynb'),
-           '--cwd', str(experiments_dir())]
-    for k, v in params.items(): cmd += ['-p', k, json.dumps(v) if not isinstance(v, str) else v]
+    cmd, env = plain_command(cell, out_dir, a.data_dir, a.device, a.threads)   # scripts/plain_cells.py
     t0 = time.time()
     with open(runs/f'{cell.key}.log', 'w') as log:
-        try: rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, timeout=a.timeout,
-                                 env=dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS=str(a.threads))).returncode
+        try: rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, timeout=a.timeout, env=env).returncode
         except subprocess.TimeoutExpired: rc = 'timeout'
     return cell.key, 'ok' if rc == 0 and res.exists() else f'FAILED ({rc})', time.time() - t0
 

