@@ -17,14 +17,13 @@ __all__ = ['parser', 'main']
 def _stats(a):
     print(json.dumps(dataset_stats(load_dataset(a.dataset, data_dir=a.data_dir))))
 
-def _train(a):
-    ds = load_dataset(a.dataset, data_dir=a.data_dir)
-    kw = dict(dataset_defaults(a.dataset), model=a.model)
-    for k in ('seed', 'epochs', 'patience', 'device'):
-        if getattr(a, k) is not None: kw[k] = getattr(a, k)
-    kw.update(parse_set(a.set))
-    cfg = TrainConfig().update(**kw)
+def _train(a):   # the config first: its errors come before the data is read
+    sets = parse_set(a.set)
+    flags = {k: getattr(a, k) for k in ('seed', 'epochs', 'patience', 'device') if getattr(a, k) is not None}
+    for k in flags.keys() & sets.keys(): raise ValueError(f"config key {k!r} given twice: --{k} {flags[k]} and --set {k}={sets[k]}")
+    cfg = TrainConfig().update(**{**dataset_defaults(a.dataset), 'model': a.model, **flags, **sets})
     if a.threads is not None and a.threads < 0: raise ValueError(f"--threads must be 0 (torch's default) or more, not {a.threads}")
+    ds = load_dataset(a.dataset, data_dir=a.data_dir)
     import torch
     before = torch.get_num_threads()
     if a.threads: torch.set_num_threads(a.threads)   # not a config field: a resumed run may use other threads
@@ -73,8 +72,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--model', choices=list(MODELS), default='fame')
     t.add_argument('--seed', type=int); t.add_argument('--epochs', type=int); t.add_argument('--patience', type=int)
     t.add_argument('--device', choices=['auto', 'cpu', 'cuda'])
-    t.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE',
-                   help=f"override config fields: {', '.join(TrainConfig.keys())}")
+    t.add_argument('--set', nargs='*', action='extend', default=[], metavar='KEY=VALUE',
+                   help=f"override config fields (repeatable; each key once): {', '.join(TrainConfig.keys())}")
     t.add_argument('--out', help='write the result JSON here (atomically)')
     t.add_argument('--run-dir', help='checkpoints (last.pt, best.pt) and log.jsonl go here')
     t.add_argument('--resume', action='store_true', help='continue from RUN_DIR/last.pt')

@@ -49,12 +49,13 @@ def _dims(variant:str) -> dict:
     "The `key=value` settings of a trial variant."
     return {k: float(v) for k, v in (kv.split('=', 1) for kv in variant.split('+')[1:])}
 
-def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('lr', 'dropout')) -> pd.DataFrame:
+def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('lr', 'dropout'), datasets=None) -> pd.DataFrame:
     """Per (dataset, model): the chosen variant, trials done / planned, provisional or not, the dimensions on whose edge
-    it sits. `trials`: {model: [variant, ...]}; `derived`: {model: source model} run at the source's chosen point."""
+    it sits. `trials`: {model: [variant, ...]}; `derived`: {model: source model} run at the source's chosen point;
+    `datasets`: the planned datasets (default: those with runs), so that a dataset not run yet still gets its rows."""
     out = []
-    for ds in sorted(runs.dataset.unique()) if len(runs) else []:
-        r0 = runs[(runs.dataset == ds) & (runs.seed == 0)].set_index('variant')
+    for ds in datasets or (sorted(runs.dataset.unique()) if len(runs) else []):
+        r0 = runs[(runs.dataset == ds) & (runs.seed == 0)].set_index('variant') if len(runs) else pd.DataFrame()
         rows = {}
         for m, plan in trials.items():
             done = [v for v in plan if v in r0.index]
@@ -119,17 +120,20 @@ def sign_flip(a, b, n_flips:int=10_000, seed:int=0) -> float:
     return (hits + 1) / (n_flips // 1000 * 1000 + 1)
 
 # %% ../nbs/15_paper_table.ipynb #9ba30e34
-def summarise(runs:pd.DataFrame, chosen:pd.DataFrame) -> pd.DataFrame:
-    "Per (dataset, model) of `chosen`: seeds, mean and std of each metric under both protocols, budget, epoch-cap flag."
+def summarise(runs:pd.DataFrame, chosen:pd.DataFrame, seeds_plan:dict|None=None) -> pd.DataFrame:
+    "Per (dataset, model) of `chosen`: seeds, mean and std of each metric under both protocols, budget, epoch-cap flag, status."
     rows = []
     for c in chosen.itertuples(index=False):
-        x = runs[(runs.dataset == c.dataset) & (runs.variant == c.chosen)] if c.chosen else runs.iloc[:0]
+        x = runs[(runs.dataset == c.dataset) & (runs.variant == c.chosen)] if isinstance(c.chosen, str) else runs.iloc[:0]
         spent = runs[(runs.dataset == c.dataset) & (runs.model == c.model)] if len(runs) else runs
         row = c._asdict() | dict(seeds=len(x), seed_list=' '.join(map(str, sorted(x.seed))) if len(x) else '',
                                  epochs_spent=int(spent.epochs_run.sum()) if len(spent) else 0,
                                  hours_spent=round(float(spent.hours.sum()), 2) if len(spent) else 0.0,
                                  best_epoch=round(float(x.best_epoch.mean()), 1) if len(x) else float('nan'),
                                  capped=bool(len(x) and any(r.epochs_run >= r.config.get('epochs', math.inf) for r in x.itertuples())))
+        want = (seeds_plan or {}).get(c.model)
+        row['status'] = ('not run yet' if not len(x) and not c.trials else f'tuning: {c.trials}/{c.planned} trials' if c.provisional
+                         else f'seeds: {len(x)}/{want}' if want and len(x) < want else 'complete')
         for pr in PROTOCOLS:
             for m in METRICS:
                 v = x[f'{pr} {m}'] if len(x) else pd.Series(dtype=float)
@@ -214,29 +218,33 @@ def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05) -> list[s
     return out
 
 # %% ../nbs/15_paper_table.ipynb #c3219b53
-def plan_of(profile:str='paper') -> tuple[dict, dict]:
-    "({model: trial variants}, {derived model: source}) of a tuned profile of `fame_nb.reproduce`."
+def plan_of(profile:str='paper') -> dict:
+    "A tuned profile's plan: {'trials': {model: variants}, 'derived': {model: source}, 'seeds': {model: n}, 'datasets': [...]}."
     from fame_nb.reproduce import PROFILES, paper_trials
     p, trials = PROFILES[profile], paper_trials(profile)
-    return {m: [v for v in trials if v.split('+')[0] == m] for m in p['models']}, p['select'].get('derived', {})
+    sel = p['select']
+    models = [*p['models'], *sel.get('derived', {})]
+    return dict(trials={m: [v for v in trials if v.split('+')[0] == m] for m in p['models']}, derived=sel.get('derived', {}),
+                seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']))
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> dict:
     """Write `<out>.csv`, `<out>_improvement.csv`, `<out>.md` (and `figure`, a PNG) from the runs in `runs_dir`.
-    `plan`: ({model: trials}, {derived: source}); default: the profile's. Returns the frames."""
-    trials, derived = plan or plan_of(profile)
+    `plan`: as `plan_of` returns (keys other than 'trials' optional); default: the profile's. Returns the frames."""
+    plan = plan or plan_of(profile)
+    trials, derived = plan['trials'], plan.get('derived', {})
     runs = load_runs(runs_dir)
     known = set(trials) | set(derived)
     runs = runs[runs.model.isin(known)] if len(runs) else runs
-    chosen = choose(runs, trials, derived)
-    sm = summarise(runs, chosen)
+    chosen = choose(runs, trials, derived, datasets=plan.get('datasets'))
+    sm = summarise(runs, chosen, plan.get('seeds'))
     imp = improvement(runs, sm) if len(sm) else pd.DataFrame()
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     imp.to_csv(out.parent/f'{out.name}_improvement.csv', index=False)
     dsets = sorted(set(sm.dataset)) if len(sm) else []
-    models = [m for m in [*trials, *derived] if m in set(sm.model)] if len(sm) else []
+    models = [*trials, *derived]
     sel = sorted(set(runs.protocol)) if len(runs) else []
-    L = [f"# The paper's table: {', '.join(dsets) or 'no runs yet'}", '',
+    L = [f"# The paper's table: {', '.join(dsets) or 'no runs yet'}" + ('' if len(runs) else ' (no runs yet)'), '',
          f"Computed by `fame_nb.paper_table.paper_table` from {len(runs)} runs in `{Path(runs_dir).name}/`"
          + (f" ({runs.attrs.get('skipped_old', 0)} older runs without both protocols left out)" if runs.attrs.get('skipped_old') else '')
          + f". Model and epoch chosen on **{', '.join(PROTOCOL_NAMES[s] for s in sel) or '—'}** validation NDCG@20; "
@@ -273,11 +281,12 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
           'Trials: seed-0 runs of the planned search points that have finished (`fame_nb.reproduce.search_points`); edge: a '
           'searched dimension on which the chosen point is the lowest or highest value tried. Epochs and hours: all '
           "of the model's trials and seeds. Capped: a chosen-point run stopped at the epoch cap, not by patience.", '',
-          '| dataset | model | chosen | trials | edge | seeds | best epoch | epochs spent | hours spent | capped |',
-          '|---|---|---|---|---|---|---|---|---|---|']
+          '| dataset | model | status | chosen | trials | edge | seeds | best epoch | epochs spent | hours spent | capped |',
+          '|---|---|---|---|---|---|---|---|---|---|---|']
     for r in sm.itertuples(index=False):
-        L.append(f"| {r.dataset} | {r.model} | {('`' + r.chosen + '`') if r.chosen else '—'} | {r.trials}/{r.planned} | "
-                 f"{r.edge or ''} | {r.seeds} | {r.best_epoch} | {r.epochs_spent} | {r.hours_spent} | {'yes' if r.capped else ''} |")
+        L.append(f"| {r.dataset} | {r.model} | {r.status} | {('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—'} | "
+                 f"{r.trials}/{r.planned} | {r.edge or ''} | {r.seeds} | {'—' if math.isnan(r.best_epoch) else r.best_epoch} | "
+                 f"{r.epochs_spent} | {r.hours_spent} | {'yes' if r.capped else ''} |")
     ap = against_published(sm) if len(sm) else pd.DataFrame(columns=['dataset'])
     L += ['', '## SASRec against published numbers (history masked)', '', '| dataset | metric | published | source | ours (SASRec) | ours / published |',
           '|---|---|---|---|---|---|']

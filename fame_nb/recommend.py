@@ -11,7 +11,7 @@ import torch
 
 from .data import load_dataset, DataError
 from .split import pad_left
-from .train import TrainConfig, build_model, load_checkpoint
+from .train import TrainConfig, CheckpointError, build_model, load_checkpoint
 
 # %% auto #0
 __all__ = ['Recommender', 'recommend']
@@ -21,17 +21,23 @@ class Recommender:
     "A trained model with its dataset's id map and titles: `rec(history, k)` -> ranked items."
     def __init__(self, checkpoint, data_dir=None, dataset=None, device='cpu'):
         self.checkpoint = Path(checkpoint)
-        if not self.checkpoint.exists(): raise FileNotFoundError(f"{self.checkpoint}: no such checkpoint")
-        ck = load_checkpoint(self.checkpoint, map_location=device)
-        if 'config_json' not in ck or 'n_items' not in ck:
-            raise ValueError(f"{self.checkpoint}: not a best.pt written by fame_nb.train.fit (needs config_json and n_items)")
-        self.cfg = TrainConfig(**json.loads(ck['config_json']))
+        ck = load_checkpoint(self.checkpoint, map_location=device)   # FileNotFoundError / CheckpointError naming the file
+        need = [k for k in ('model', 'config_json', 'n_items', *(() if dataset else ('dataset',))) if k not in ck]
+        if need: raise CheckpointError(f"{self.checkpoint}: not a fame_nb checkpoint (no {', '.join(need)}: "
+                                       "not a best.pt written by fame_nb.train.fit)")
+        try: self.cfg = TrainConfig().update(**json.loads(ck['config_json']))
+        except (ValueError, KeyError, TypeError) as e:
+            raise CheckpointError(f"{self.checkpoint}: not a fame_nb checkpoint (its config_json: {e.args[0] if e.args else e})") from None
         self.ds = load_dataset(dataset or ck['dataset'], data_dir=data_dir)
         if self.ds.n_items != ck['n_items']:
             raise ValueError(f"{self.checkpoint}: trained on {ck['n_items']} items but {self.ds.name!r} loads with "
                              f"{self.ds.n_items}; pass the data it was trained on")
         self.model = build_model(self.cfg, ck['n_items']).to(device)
-        self.model.load_state_dict(ck['model']); self.model.eval()
+        try: self.model.load_state_dict(ck['model'])
+        except (RuntimeError, TypeError, AttributeError) as e:
+            raise CheckpointError(f"{self.checkpoint}: its weights do not fit the {self.cfg.model} its config describes "
+                                  f"({' '.join(str(e).split())[:200]})") from None
+        self.model.eval()
         self.device, self.best_epoch = torch.device(device), ck.get('best_epoch')
         self.index = {str(v): i for i, v in enumerate(self.ds.item_ids) if i > 0}   # original id -> internal index
         self.titles = self.ds.items.text.get('title') or [''] * (self.ds.n_items + 1)
@@ -48,6 +54,7 @@ def _to_index(rec:Recommender, history) -> list[int]:
 
 @torch.no_grad()
 def _recommend(rec:Recommender, histories:list, k:int=10, exclude_history:bool=True) -> list[list[dict]]:
+    if k < 1: raise ValueError(f"k={k}: must be at least 1")
     if not histories or any(len(h) == 0 for h in histories): raise ValueError("every history needs at least one item")
     idx = [_to_index(rec, h) for h in histories]
     x = pad_left([torch.as_tensor(i) for i in idx], rec.cfg.max_len).to(rec.device)

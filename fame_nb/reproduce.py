@@ -53,6 +53,13 @@ def variant(name:str):
     if name in SPARSE: return SPARSE[name]
     raise KeyError(f"unknown variant {name!r}; known: {', '.join([*VARIANTS, *SENSITIVITY, *SPARSE])}")
 
+def _check_dataset(name):
+    "A known dataset name or an existing path passes, nothing read; anything else raises `load_dataset`'s own error (it reads nothing either)."
+    from fame_nb.data import load_dataset, _ALIASES
+    if str(name).lower() in _ALIASES or Path(name).expanduser().exists(): return
+    load_dataset(name)
+    raise ValueError(f"unknown dataset {name!r}")   # not reached: load_dataset raised
+
 # %% ../nbs/08_reproduce.ipynb #68173000
 TUNE_GRID = dict(lr=[1e-3, 3e-3], dropout=[0.2, 0.5])   # the same budget for every model: 4 configs, one seed
 
@@ -154,10 +161,19 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
          out_dir=None) -> list[Cell]:
     """The cells of `profile`, optionally restricted to `datasets`, `seeds`, `variants` (or to the base `models`: 'fame'
     keeps every `fame+...` trial); `epochs`/`patience` override the profile's. A profile with tuning trials adds, once
-    a (dataset, model)'s trials have all finished in `out_dir`, the re-runs of its selected point (`selected_cells`)."""
+    a (dataset, model)'s trials have all finished in `out_dir`, the re-runs of its selected point (`selected_cells`).
+    Unknown datasets, variants and models, and epochs or patience below 1, raise here, before anything runs."""
     if profile not in PROFILES: raise KeyError(f"unknown profile {profile!r}; choose from {', '.join(PROFILES)}")
     p = PROFILES[profile]
+    from fame_nb.train import TrainConfig
+    TrainConfig(**{k: v for k, v in dict(epochs=epochs, patience=patience).items() if v is not None})   # < 1: ValueError
+    for ds in datasets or []: _check_dataset(ds)
     names = variants or (paper_trials(profile) if 'trials' in p else p['variants'])
+    if models:
+        known = [*dict.fromkeys(n.split('+')[0] for n in names),
+                 *(p['select'].get('derived', {}) if 'select' in p and not variants else [])]
+        bad = [m for m in models if m not in known]
+        if bad: raise KeyError(f"unknown model(s) {bad} for profile {profile!r}; its models: {', '.join(known)}")
     out = []
     for ds in datasets or p['datasets']:
         for v in names:
@@ -258,8 +274,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     whole grid was asked for, not a subset). A profile with tuning trials goes on with the seed re-runs of each selected
     point as soon as its trials are done (`selected_cells`). Returns done/skipped/failed keys."""
     threads = cell_threads(jobs, threads)
+    grid(profile, datasets, seeds, variants, epochs, patience, models)   # bad names fail here: nothing read, no kernel
     out_dir = Path(out_dir)
-    optional = set(PROFILES[profile].get('optional', [])) - set(datasets or [])
+    optional = set() if datasets else set(PROFILES[profile].get('optional', []))   # datasets asked for by name always run
     missing = {d for d in optional if not _available(d, data_dir)}   # e.g. ML-20M: only when its files are present
     def cells_now():
         return [c for c in grid(profile, datasets, seeds, variants, epochs, patience, models, out_dir) if c.dataset not in missing]

@@ -4,20 +4,21 @@
 
 # %% ../nbs/06_train.ipynb #91c85073
 from __future__ import annotations
-import json, math, os, time, inspect, dataclasses, contextlib, importlib
+import json, math, os, re, time, inspect, dataclasses, contextlib, importlib, warnings
 from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 
 import torch
 from tqdm.auto import tqdm
 
-from .data import SeqDataset
+from .data import SeqDataset, DataError
 from .split import leave_one_out, pad_left, train_pairs, train_batches, trim_padding
 from .metrics import evaluate
 
 # %% auto #0
 __all__ = ['MODELS', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'pick_device',
-           'save_checkpoint', 'save_json', 'load_checkpoint', 'selection_protocol', 'loss_weight', 'fit']
+           'save_checkpoint', 'save_json', 'CheckpointError', 'load_checkpoint', 'selection_protocol', 'loss_weight',
+           'fit']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
 @dataclass
@@ -80,6 +81,10 @@ class TrainConfig:
     text_batch_size: int = 64
     text_max_length: int = 128
 
+    def __post_init__(self):
+        for k in ('epochs', 'patience'):   # 0 epochs trains nothing; patience 0 would stop after the first epoch
+            if getattr(self, k) < 1: raise ValueError(f"{k}={getattr(self, k)!r}: must be at least 1")
+
     @classmethod
     def keys(cls): return [f.name for f in fields(cls)]
 
@@ -100,15 +105,16 @@ def _cast(name, typ, raw:str):
     except ValueError: raise ValueError(f"{name}={raw!r}: expected {typ.__name__}") from None
 
 def parse_set(items, cfg:TrainConfig|None=None) -> dict:
-    "Parse `['key=value', ...]` into typed overrides of `TrainConfig`."
-    cfg, out = cfg or TrainConfig(), {}
+    "Parse `['key=value', ...]` into typed overrides of `TrainConfig`; a key given twice is an error."
+    cfg, out, given = cfg or TrainConfig(), {}, {}
     types = {f.name: f.type for f in fields(cfg)}
     for it in items or []:
         if '=' not in it: raise ValueError(f"--set expects key=value, got {it!r}")
         k, v = it.split('=', 1)
         k = k.strip().replace('-', '_')
         if k not in types: raise KeyError(f"unknown config key {k!r}; valid keys: {', '.join(types)}")
-        out[k] = _cast(k, types[k], v.strip())
+        if k in given: raise ValueError(f"config key {k!r} given twice: {given[k]!r} and {it!r}")
+        out[k], given[k] = _cast(k, types[k], v.strip()), it
     return out
 
 # %% ../nbs/06_train.ipynb #3984dacb
@@ -156,9 +162,31 @@ def save_json(path, obj, indent=None):
     tmp.write_text(json.dumps(obj, indent=indent))
     os.replace(tmp, path)
 
+class CheckpointError(DataError):
+    "A file that is not a fame_nb checkpoint; the message names it and says why."
+
+def _not_checkpoint(path, why): return CheckpointError(f"{path}: not a fame_nb checkpoint ({why})")
+
 def load_checkpoint(path, map_location='cpu') -> dict:
-    "Load a checkpoint written by `save_checkpoint` without unpickling arbitrary objects."
-    return torch.load(path, map_location=map_location, weights_only=True)
+    """Load a checkpoint written by `save_checkpoint` without unpickling arbitrary objects. A file that is not one (a
+    folder, an empty, truncated or foreign file, pickled Python objects, not a dict) raises `CheckpointError` naming it."""
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"{path}: no such checkpoint")
+    if path.is_dir(): raise _not_checkpoint(path, 'a folder')
+    if path.stat().st_size == 0: raise _not_checkpoint(path, 'an empty file')
+    dev = torch.device(map_location) if isinstance(map_location, (str, torch.device)) else None
+    if dev is not None and dev.type == 'cuda' and not torch.cuda.is_available():   # not the file's fault: say so
+        raise RuntimeError(f"{path}: cannot load onto {dev}: no CUDA device is visible")
+    try:
+        with warnings.catch_warnings():   # torch warns about the pickle protocol of some foreign files
+            warnings.simplefilter('ignore')
+            ck = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as e:   # torch's own messages advise weights_only=False: never pass that on
+        g = re.search(r'Unsupported global: GLOBAL (\S+)', str(e))
+        raise _not_checkpoint(path, f"it pickles Python objects ({g[1]}), not only tensors, numbers and strings" if g
+                              else "truncated, corrupt or not a torch file") from None
+    if not isinstance(ck, dict): raise _not_checkpoint(path, f"it holds {type(ck).__name__}, not a dict of tensors")
+    return ck
 
 # %% ../nbs/06_train.ipynb #d34270aa
 def _epoch_seed(seed, epoch): return seed * 1_000_003 + epoch
