@@ -241,7 +241,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     imp.to_csv(out.parent/f'{out.name}_improvement.csv', index=False)
-    dsets = sorted(set(sm.dataset)) if len(sm) else []
+    dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
     sel = sorted(set(runs.protocol)) if len(runs) else []
     L = [f"# The paper's table: {', '.join(dsets) or 'no runs yet'}" + ('' if len(runs) else ' (no runs yet)'), '',
