@@ -13,9 +13,9 @@ import pandas as pd
 from .metrics import per_user_from_top
 
 # %% auto #0
-__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'FAME_MODELS', 'PUBLISHED', 'load_runs', 'choose', 'betainc', 't_pvalue',
-           'paired_t', 'sign_flip', 'summarise', 'improvement', 'against_published', 'verdict', 'plan_of',
-           'paper_table']
+__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'PUBLISHED', 'load_runs', 'choose',
+           'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'improvement', 'against_published', 'verdict',
+           'plan_of', 'paper_table']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -143,6 +143,8 @@ def summarise(runs:pd.DataFrame, chosen:pd.DataFrame, seeds_plan:dict|None=None)
 
 # %% ../nbs/15_paper_table.ipynb #9cb1ff02
 FAME_MODELS = ('fame', 'fame-pre')
+IMPROVEMENT_COLUMNS = ['dataset', 'protocol', 'model', 'baseline', 'metric', 'model_mean', 'baseline_mean', 'rel_pct', 'seeds',
+                       'baseline_seeds', 'common_seeds', 'p_users_t', 'p_users_signflip', 't_seeds', 'p_seeds', 'provisional']
 
 def _per_user(runs, ds, variant, seeds, protocol, metric='NDCG@20'):
     "[users] `metric` of `variant` averaged over `seeds`, from the runs' stored top-20 ranks."
@@ -170,7 +172,7 @@ def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20') -
                             seeds=f['seeds'], baseline_seeds=int(b.seeds), common_seeds=len(common),
                             p_users_t=p_u, p_users_signflip=sign_flip(fu, bu), t_seeds=t_s, p_seeds=p_s,
                             provisional=bool(f['provisional'] or b.provisional)))
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=IMPROVEMENT_COLUMNS)
 
 # %% ../nbs/15_paper_table.ipynb #f5d548ac
 PUBLISHED = [   # (dataset, model, metric, value, source)
@@ -237,7 +239,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
     runs = runs[runs.model.isin(known)] if len(runs) else runs
     chosen = choose(runs, trials, derived, datasets=plan.get('datasets'))
     sm = summarise(runs, chosen, plan.get('seeds'))
-    imp = improvement(runs, sm) if len(sm) else pd.DataFrame()
+    imp = improvement(runs, sm) if len(sm) else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     imp.to_csv(out.parent/f'{out.name}_improvement.csv', index=False)
