@@ -51,7 +51,7 @@ def _reproduce(a):
     print(f"{len(s['cells'])} cells: {len(s['done'])} run, {len(s['skipped'])} already done, {len(s['failed'])} failed")
     for k, v in s.get('analyses', {}).items(): print(f"  analysis {k}: {v}")
     for k, e in s['failed'].items():
-        if not k.startswith('analysis:'): print(f"  FAILED {k}: {e}  (executed notebook: {a.out_dir}/runs/{k}.ipynb)")
+        if not k.startswith('analysis:'): print(f"  FAILED {k}: {e}  (executed notebook: {s['out_dir']}/runs/{k}.ipynb)")
     if s['failed']: sys.exit(1)
 
 def _paper_table(a):
@@ -96,7 +96,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--variants', nargs='+', help='subset of variants (see fame_nb.reproduce.VARIANTS)')
     r.add_argument('--models', nargs='+', help="only these models' cells, e.g. `--models sasrec fame`: every trial of a tuned profile")
     r.add_argument('--data-dir', default=None); r.add_argument('--device', choices=['auto', 'cpu', 'cuda'])
-    r.add_argument('--out-dir', default='results'); r.add_argument('--figures-dir', default='figures')
+    r.add_argument('--out-dir', help='where everything goes: run results, tables, analyses (default results)')
+    r.add_argument('--figures-dir', help='where the figures go (default OUT_DIR/figures; without --out-dir, figures)')
     r.add_argument('--epochs', type=int, help="cap on epochs (default: the profile's)")
     r.add_argument('--patience', type=int, help="early-stopping patience (default: the profile's)")
     r.add_argument('--jobs', type=int, default=1, help='grid cells run at once (default 1)')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_reproduce.ipynb #ff57d728
 from __future__ import annotations
-import json, math, os, sys, time, traceback
+import json, math, os, re, sys, sysconfig, tempfile, threading, time, traceback, uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -13,9 +13,10 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES',
-           'SEARCH_SPACE', 'MODEL_SPACE', 'variant', 'tuning_variants', 'interpret_on', 'search_points',
-           'trial_variant', 'paper_trials', 'Cell', 'grid', 'selected_point', 'selected_cells', 'experiments_dir',
-           'execute', 'cell_parameters', 'run_cell', 'cell_threads', 'reproduce', 'run_tables', 'run_analyses']
+           'SEARCH_SPACE', 'MODEL_SPACE', 'TEXT_SUFFIXES', 'variant', 'tuning_variants', 'interpret_on',
+           'search_points', 'trial_variant', 'paper_trials', 'Cell', 'grid', 'selected_point', 'selected_cells',
+           'experiments_dir', 'execute', 'cell_parameters', 'run_cell', 'relative_paths', 'make_portable',
+           'cell_threads', 'reproduce', 'run_tables', 'run_analyses']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -227,29 +228,118 @@ def experiments_dir() -> Path:
         raise FileNotFoundError(f"{d/'run.ipynb'} not found: run from a checkout of fame_nb or set $FAME_EXPERIMENTS")
     return d
 
+def _kernel_config():
+    """Kernels talk over IPC (socket files in the temp folder, a prefix of their own) rather than TCP on localhost: no
+    'Kernel is running over TCP without encryption' warning from every kernel, and no port open to other users."""
+    from traitlets.config import Config
+    c = Config()
+    c.KernelManager.transport = 'ipc'
+    c.KernelManager.ip = os.path.join(tempfile.gettempdir(), f'fame-kernel-{uuid.uuid4().hex[:12]}')
+    return c
+
 def execute(name:str, out, parameters:dict, **kw):
-    "Execute experiments/<name>.ipynb with papermill (kernel python3, run in the experiments folder) into `out`."
+    """Execute experiments/<name>.ipynb with papermill (kernel python3 over IPC, started in the experiments folder) into
+    `out`. The kernel gets that folder as its working directory (nbclient's resources path), not papermill's `cwd`:
+    that moves the whole process there while the notebook runs, under every other thread of `reproduce(jobs=N)`."""
     import papermill as pm
     pm.execute_notebook(str(experiments_dir()/f'{name}.ipynb'), str(out), parameters=parameters, kernel_name='python3',
-                        language='python', progress_bar=False, cwd=str(experiments_dir()), **kw)
+                        language='python', progress_bar=False, resources=dict(metadata=dict(path=str(experiments_dir()))),
+                        config=_kernel_config(), **kw)
 
 def cell_parameters(cell:Cell, out_dir:Path, data_dir=None, device='auto', threads=0) -> dict:
     """run.ipynb's parameters for `cell`: its result goes to out_dir/runs/<key>.json, checkpoints to out_dir/checkpoints/<key>;
-    `threads` > 0 sets the kernel's torch threads (0: torch's default)."""
+    `threads` > 0 sets the kernel's torch threads (0: torch's default). The paths are absolute, as the kernel runs in
+    the experiments folder; `run_cell` makes what the run records relative to `out_dir` afterwards (`make_portable`)."""
     return dict(dataset=cell.dataset, model=cell.model, variant=json.dumps(cell.overrides), seed=cell.seed,
                 epochs=cell.epochs, patience=cell.patience, device=device,
                 data_dir=str(Path(data_dir).resolve()) if data_dir else '',     # the kernel runs elsewhere
                 out=str(out_dir/'runs'/f'{cell.key}.json'), run_dir=str(out_dir/'checkpoints'/cell.key),
                 threads=int(threads or 0))
 
-def run_cell(cell:Cell, out_dir, data_dir=None, device='auto', log_output=False, threads=0) -> Path:
-    "Execute run.ipynb for `cell` (with `threads` torch threads; 0: torch's default); returns the result JSON path."
+class _Lines:
+    "A write-only file for papermill's `stdout_file`: calls `fn(line)` for each whole line of the kernel's stdout that matches `pattern`."
+    def __init__(self, fn, pattern=r'epoch\s+\d+\s'): self.fn, self.pattern, self.buf = fn, re.compile(pattern), ''
+    def write(self, s:str) -> int:
+        *lines, self.buf = (self.buf + s).split('\n')
+        for l in lines:
+            l = l.rsplit('\r', 1)[-1]           # what a terminal shows of a line redrawn with \r
+            if self.pattern.match(l):
+                try: self.fn(l)
+                except Exception: pass          # a progress display must never fail the cell
+        return len(s)
+    def flush(self): pass
+
+def run_cell(cell:Cell, out_dir, data_dir=None, device='auto', log_output=False, threads=0, on_epoch=None) -> Path:
+    """Execute run.ipynb for `cell` (with `threads` torch threads; 0: torch's default); returns the result JSON path.
+    `on_epoch(line)` gets each epoch line the kernel prints (`fit(progress='epochs')`) as it prints it. The executed
+    notebook and the JSON then record paths relative to `out_dir` (`make_portable`), whether the cell passed or failed."""
     out_dir = Path(out_dir).resolve(); (out_dir/'runs').mkdir(parents=True, exist_ok=True)
     params = cell_parameters(cell, out_dir, data_dir, device, threads)
-    execute('run', out_dir/'runs'/f'{cell.key}.ipynb', params, log_output=log_output)
-    res = Path(params['out'])
+    nb, res = out_dir/'runs'/f'{cell.key}.ipynb', Path(params['out'])
+    try: execute('run', nb, params, log_output=log_output, **(dict(stdout_file=_Lines(on_epoch)) if on_epoch else {}))
+    finally: make_portable([nb, res], out_dir)
     if not res.exists(): raise RuntimeError(f"{cell.key}: notebook finished without writing {res}")
     return res
+
+# %% ../nbs/08_reproduce.ipynb #4f4a5ee1
+_ANSI_END = re.compile(r'(?:\x1b|\\u001b|\\x1b)\[[0-9;]*m$')
+
+def _path_starts(text:str, i:int) -> bool:
+    "Whether an absolute path may start at text[i]: not inside a word, a longer path or a URL; after an ANSI colour or a JSON escape it may."
+    if i == 0: return True
+    c = text[i - 1]
+    if not (c.isalnum() or c in '_.~/-'): return True
+    return text[i - 2:i] in ('\\n', '\\t', '\\"') or bool(_ANSI_END.search(text[max(0, i - 16):i]))
+
+def relative_paths(text:str, out_dir, roots=None, beside=None, names=None) -> str:
+    """`text` with the absolute paths a run recorded made relative to `out_dir`, the folder the run wrote into: for
+    each of `roots` (default: out_dir's parent; more: where that folder was on other machines) ROOT/<out_dir's name>/x
+    becomes x, ROOT/<out_dir's name> `.`, ROOT/x `../x` and ROOT `..`; `beside` (the folder holding the roots) becomes
+    `../..`, the venv's site-packages `<site-packages>` and each key of `names` its value. Longer prefixes first; a
+    prefix counts only where a path starts and ends, never inside a URL or a longer name."""
+    out_dir = Path(out_dir)
+    reps = {str(k).rstrip('/'): v for k, v in (names or {}).items()}
+    if beside: reps[str(beside).rstrip('/')] = '../..'
+    for r in roots or [out_dir.parent]:
+        r = str(r).rstrip('/'); reps[r] = '..'; reps[f'{r}/{out_dir.name}'] = ''
+    reps[sysconfig.get_paths()['purelib']] = '<site-packages>'
+    for p in sorted((p for p in reps if p), key=len, reverse=True):
+        def sub(m, rep=reps[p]):
+            if not _path_starts(m.string, m.start()): return m[0]
+            return (rep + '/' if rep else '') if m[1] else (rep or '.')
+        text = re.sub(re.escape(p) + r'(?:(/)|(?![\w.~-]))', sub, text)
+    return text
+
+def _portable(text:str, out_dir, checkout=None) -> str:
+    """`relative_paths` as a run of `reproduce` into `out_dir` needs it: out_dir, its parent and theirs (unless that is
+    /) become relative, the checkout whose experiments ran (default: this one) `<checkout>`."""
+    out = Path(out_dir)
+    if checkout is None:
+        try: checkout = experiments_dir().parents[1]
+        except FileNotFoundError: pass
+    gp = out.parent.parent
+    return relative_paths(text, out, beside=gp if len(gp.parts) > 1 else None,
+                          names={checkout: '<checkout>'} if checkout else None)
+
+TEXT_SUFFIXES = ('.ipynb', '.json', '.md', '.csv', '.txt')
+
+def make_portable(files, out_dir) -> list[Path]:
+    """Rewrite each of `files` that is a text file a run writes (`TEXT_SUFFIXES`) and holds an absolute path of the run
+    (`_portable`: relative to `out_dir`), atomically: a reader sees the old file or the new one. Returns those changed."""
+    changed = []
+    for f in map(Path, files):
+        if f.suffix not in TEXT_SUFFIXES or not f.is_file(): continue
+        text = f.read_text(encoding='utf-8')
+        new = _portable(text, out_dir)
+        if new == text: continue
+        tmp = f.with_name(f'.{f.name}.portable')
+        tmp.write_text(new, encoding='utf-8'); os.replace(tmp, f)
+        changed.append(f)
+    return changed
+
+def _written_since(folder:Path, t0:float) -> list[Path]:
+    "The files directly in `folder` modified at `t0` or later (a second of slack for coarse file clocks)."
+    return [p for p in Path(folder).iterdir() if p.is_file() and p.stat().st_mtime >= t0 - 1] if Path(folder).is_dir() else []
 
 # %% ../nbs/08_reproduce.ipynb #e4e0b751
 def cell_threads(jobs:int=1, threads:int|None=None) -> int:
@@ -266,16 +356,26 @@ def _available(ds, data_dir):
     try: load_dataset(ds, data_dir=data_dir); return True
     except DataFilesNotFound: return False
 
-def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir='results',
-              figures_dir='figures', device='auto', dry_run=False, aggregate=True, progress=True,
+def _dirs(out_dir=None, figures_dir=None) -> tuple[Path, Path]:
+    "(out_dir, figures_dir): results/ and figures/ by default; with an `out_dir` given, figures go to out_dir/figures unless `figures_dir` says otherwise."
+    if figures_dir is None: figures_dir = 'figures' if out_dir is None else Path(out_dir)/'figures'
+    return Path('results' if out_dir is None else out_dir), Path(figures_dir)
+
+def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
+              figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=1, threads=None, models=None) -> dict:
     """Run every missing cell of the grid, `jobs` at a time with `threads` torch threads each (`cell_threads`), keep going
     past failures, then aggregate: the tables, then the profile's analysis notebooks (`analyses`: None runs them when the
     whole grid was asked for, not a subset). A profile with tuning trials goes on with the seed re-runs of each selected
-    point as soon as its trials are done (`selected_cells`). Returns done/skipped/failed keys."""
+    point as soon as its trials are done (`selected_cells`). Everything goes to `out_dir` (default results/) and the
+    figures to `figures_dir` (default out_dir/figures, or figures/ when no out_dir is given either). With `progress`,
+    each epoch of a running cell is a line prefixed with its key, and the grid's bar has an ETA. Returns done/skipped/failed keys."""
     threads = cell_threads(jobs, threads)
     grid(profile, datasets, seeds, variants, epochs, patience, models)   # bad names fail here: nothing read, no kernel
-    out_dir = Path(out_dir)
+    out_dir, figures_dir = _dirs(out_dir, figures_dir)
+    where, asked = f'results -> {out_dir}/, figures -> {figures_dir}/', dict(out_dir=str(out_dir), figures_dir=str(figures_dir))
+    out_dir, figures_dir = out_dir.absolute(), figures_dir.absolute()      # here, once: not in the cells' threads
+    data_dir = str(Path(data_dir).absolute()) if data_dir else data_dir
     optional = set() if datasets else set(PROFILES[profile].get('optional', []))   # datasets asked for by name always run
     missing = {d for d in optional if not _available(d, data_dir)}   # e.g. ML-20M: only when its files are present
     def cells_now():
@@ -283,10 +383,11 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     cells = cells_now()
     todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
-                   done=[], failed={}, jobs=jobs, threads=threads)
+                   done=[], failed={}, jobs=jobs, threads=threads, **asked)
     if analyses is None: analyses = not (datasets or seeds or variants or models)
     if dry_run:
         if jobs > 1: print(f'{jobs} cells at a time, {threads} torch threads each')
+        print(where)
         for c in cells: print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides))
         if analyses and aggregate:
             todo_keys = {c.key for c in todo}     # checkpoints these cells will write count as present
@@ -294,26 +395,48 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                 run_it = v.startswith('run') or bool(set(PROFILES[profile]['analyses'][k].get('checkpoints', {}).values()) & todo_keys)
                 print(('run   ' if run_it else 'skip  ') + f'analysis {k}' + ('' if run_it else f'  ({v})'))
         return summary
+    # progress: worker threads print epoch lines while the calling thread records finished cells, so both take `lock`
+    lock, credit = threading.Lock(), {}    # credit: the share of each cell the bar counts so far
+    def say(msg):
+        if progress:
+            with lock: tqdm.write(msg)
+    def advance(c, share):   # the bar counts cells; a running cell counts 90% of the share of its epoch cap it has done
+        if not progress: return
+        with lock:
+            credit[c.key] = max(share, credit.get(c.key, 0.0))
+            bar.n = min(round(sum(credit.values()), 6), bar.total)     # a sum, not updates: no float drift past the total
+            bar.set_postfix_str(f"{len(summary['done']) + len(summary['failed'])}/{bar.total} cells" +
+                                (f', {c.key}' if jobs == 1 else f', {jobs} at a time, {threads} threads each'))
+    def epoch_line(c):
+        def show(line):   # fit's "epoch  N  loss ..." with the cell's key and its epoch cap
+            m = re.match(r'epoch\s+(\d+)(.*)', line)
+            say(f"{c.key}  epoch {m[1]:>3}/{c.epochs}{m[2]}")
+            advance(c, 0.9 * min(int(m[1]) / max(c.epochs, 1), 1))   # the rest: the kernel's start and the test
+        return show
     def one(c):   # (cell, error or None, seconds); keep going: the other cells' results must not be lost
         t0 = time.time()
-        try: run_cell(c, out_dir, data_dir=data_dir, device=device, threads=threads); return c, None, time.time() - t0
+        say(f"start {c.key}"); advance(c, 0.0)
+        try:
+            run_cell(c, out_dir, data_dir=data_dir, device=device, threads=threads, on_epoch=epoch_line(c) if progress else None)
+            return c, None, time.time() - t0
         except Exception as e: return c, e, time.time() - t0
-    def record(c, e, sec):  # in the calling thread only: the summary and the progress output need no lock
+    def record(c, e, sec):  # in the calling thread only
         if e is None:
             summary['done'].append(c.key)
-            if progress: tqdm.write(f"done  {c.key}  {sec:.0f}s")
+            say(f"done  {c.key}  {sec:.0f}s")
         else:
             summary['failed'][c.key] = f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"
-            if progress: tqdm.write(f"FAIL  {c.key}  {summary['failed'][c.key]}")
-        bar.update()
-    bar = tqdm(total=len(todo), desc=f'reproduce {profile}', unit='cell', disable=not progress)
+            say(f"FAIL  {c.key}  {summary['failed'][c.key]}")
+        advance(c, 1.0)
+    if progress: tqdm.write(where)
+    bar = tqdm(total=len(todo), desc=f'reproduce {profile}', unit='cell', disable=not progress, smoothing=0,   # ETA: the mean pace so far
+               bar_format='{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]')
     tried = set()
     while todo:   # a second round only when finished trials made selected points' seed re-runs known
         tried |= {c.key for c in todo}
         if jobs == 1:
-            for c in todo: bar.set_postfix_str(c.key); record(*one(c))
+            for c in todo: record(*one(c))
         else:   # each papermill call starts its own kernel process: threads here only wait for them
-            bar.set_postfix_str(f'{jobs} at a time, {threads} threads each')
             ex = ThreadPoolExecutor(jobs)
             try:
                 for f in as_completed([ex.submit(one, c) for c in todo]): record(*f.result())
@@ -332,10 +455,12 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                                   if v.startswith('FAILED')})
     return summary
 
-def run_tables(out_dir='results', figures_dir='figures'):
-    "Execute tables.ipynb over out_dir/runs/*.json; the executed copy is saved as out_dir/tables.ipynb."
-    out_dir, figures_dir = Path(out_dir).resolve(), Path(figures_dir).resolve()
-    execute('tables', out_dir/'tables.ipynb', dict(results_dir=str(out_dir), figures_dir=str(figures_dir)))
+def run_tables(out_dir=None, figures_dir=None):
+    "Execute tables.ipynb over out_dir/runs/*.json (folders as in `reproduce`); the executed copy is saved as out_dir/tables.ipynb."
+    out_dir, figures_dir = (p.resolve() for p in _dirs(out_dir, figures_dir))
+    t0 = time.time()
+    try: execute('tables', out_dir/'tables.ipynb', dict(results_dir=str(out_dir), figures_dir=str(figures_dir)))
+    finally: make_portable(_written_since(out_dir, t0), out_dir)
 
 # %% ../nbs/08_reproduce.ipynb #75114f8c
 def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device='auto'):
@@ -353,16 +478,27 @@ def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device=
     params = {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in params.items()}
     return dict(params, results_dir=str(out_dir), figures_dir=str(figures_dir)), inputs, note
 
-def _up_to_date(out:Path, params, inputs) -> bool:
-    "`out` exists, was executed with `params`, and is newer than every input."
-    try: ran = json.loads(out.read_text())['metadata']['papermill']['parameters']
-    except (OSError, ValueError, KeyError): return False
-    return ran == params and all(p.stat().st_mtime < out.stat().st_mtime for p in inputs)
+def _recorded(params:dict, out_dir, checkout=None) -> dict:
+    "`params` with their paths as a run into `out_dir` records them (`make_portable`); `checkout`: where the experiments ran."
+    return json.loads(_portable(json.dumps(params, sort_keys=True, ensure_ascii=False), out_dir, checkout))
 
-def run_analyses(profile, out_dir='results', figures_dir='figures', data_dir=None, device='auto', redo=False,
+def _up_to_date(out:Path, params, inputs) -> bool:
+    """`out` exists, was executed with `params` and is newer than every input. Paths are compared as they are recorded,
+    each relative to the folder its notebook ran into: a copy made portable, or run in another folder, checkout or
+    machine, differs from a run here by an absolute prefix at most, and counts."""
+    try:
+        pm = json.loads(out.read_text())['metadata']['papermill']
+        ran, ran_out, ran_in = pm['parameters'], Path(pm.get('output_path') or out), Path(pm.get('input_path') or '.')
+        ran = _recorded(ran, ran_out.parent if ran_out.is_absolute() else out.parent,
+                        ran_in.parents[2] if ran_in.is_absolute() and len(ran_in.parents) > 2 else None)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError): return False
+    return ran == _recorded(params, out.parent) and all(p.stat().st_mtime < out.stat().st_mtime for p in inputs)
+
+def run_analyses(profile, out_dir=None, figures_dir=None, data_dir=None, device='auto', redo=False,
                  dry_run=False, progress=True) -> dict:
-    "Execute the profile's analysis notebooks into out_dir/<name>.ipynb. Returns {name: 'done' | 'up to date' | 'skipped: ...' | 'FAILED: ...'}."
-    out_dir, figures_dir = Path(out_dir).resolve(), Path(figures_dir).resolve()
+    """Execute the profile's analysis notebooks into out_dir/<name>.ipynb (folders as in `reproduce`), and make what they
+    wrote portable. Returns {name: 'done' | 'up to date' | 'skipped: ...' | 'FAILED: ...'}."""
+    out_dir, figures_dir = (p.resolve() for p in _dirs(out_dir, figures_dir))
     status = {}
     for name, spec in PROFILES[profile].get('analyses', {}).items():
         params, inputs, note = _analysis(name, spec, out_dir, figures_dir, data_dir, device)
@@ -381,5 +517,6 @@ def run_analyses(profile, out_dir='results', figures_dir='figures', data_dir=Non
                 if running.exists(): os.replace(running, out_dir/f'{name}.failed.ipynb')
                 msg = str(e).strip().splitlines()[-1] if str(e).strip() else ''
                 status[name] = f'FAILED: {type(e).__name__}: {msg} (see {out_dir/f"{name}.failed.ipynb"})'
+            finally: make_portable(_written_since(out_dir, t0), out_dir)
         if progress and not dry_run: tqdm.write(f"analysis {name}: {status[name]}  {time.time() - t0:.0f}s")
     return status

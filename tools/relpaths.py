@@ -8,24 +8,21 @@ path relative to the results folder (`results/`), and the venv's site-packages i
     python tools/relpaths.py results figures --root "$PWD" --root /tmp/g --beside "$(dirname "$PWD")" [--check]
 
 `--check` changes nothing and exits 1 if a file still holds one of the roots.
+
+The rewrite is `fame_nb.reproduce.relative_paths`, the one `fame-nb reproduce` applies to what each run writes
+(`make_portable`); this tool is for results merged from other machines and for older runs.
 """
-import argparse, re, sys, sysconfig
+import argparse, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from fame_nb.reproduce import relative_paths, TEXT_SUFFIXES   # the rewrite `fame-nb reproduce` applies to every run
 
 
 def rewrite(text: str, roots: list[str], out_dir: Path, beside: str | None = None) -> str:
-    site = sysconfig.get_paths()['purelib']
-    text = text.replace(site, '<site-packages>')
-    for r in roots:
-        r = r.rstrip('/')
-        # ROOT/results/x -> x (relative to the out-dir); ROOT/other -> ../other; a bare ROOT -> ..
-        text = re.sub(re.escape(r) + r'/(results)/', '', text)
-        text = re.sub(re.escape(r) + r'/(results)\b', '.', text)
-        text = text.replace(r + '/', '../').replace(r, '..')
-    if beside: text = text.replace(beside.rstrip('/') + '/', '../../')   # e.g. ../shared/data beside the checkout
-    return text
+    "`text` with `roots` (the checkout root, here or elsewhere) and `beside` made relative to `out_dir` (results/)."
+    return relative_paths(text, out_dir, roots=roots, beside=beside)
 
 
 def main():
@@ -39,7 +36,7 @@ def main():
     bad = 0
     for p in a.paths:
         for f in ([Path(p)] if Path(p).is_file() else sorted(Path(p).rglob('*'))):
-            if f.suffix not in ('.ipynb', '.json', '.md', '.csv', '.txt') or 'checkpoints' in f.parts: continue
+            if f.suffix not in TEXT_SUFFIXES or 'checkpoints' in f.parts: continue
             t = f.read_text()
             if not any(r.rstrip('/') in t for r in roots + ([a.beside] if a.beside else [])): continue
             if a.check: print(f'{f}: holds an absolute path'); bad += 1; continue
