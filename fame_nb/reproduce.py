@@ -89,6 +89,10 @@ PROFILES = {
                   base=dict(d=16, n_layers=1, max_len=20, batch_size=256, n_experts=2),
                   analyses=dict(interpret=interpret_on('ml-100k', {'FAME': 'fame'}),
                                 cost=dict(catalogues=[500, 2000], heads=[2], experts=[1, 2], repeats=1, warmup=0))),
+    # the main job (scripts/reproduce.sh): the quick profile's SASRec, FAME and FAME w/o MoE cells, with the interpret
+    # analysis; about 15 minutes on a 2-core CPU with --jobs 2 (1 thread per cell: ML-1M epochs take 16-18 s)
+    'main': dict(datasets=['ml-1m'], seeds=[0], epochs=20, patience=5, variants=['sasrec', 'fame', 'fame-noMoE'],
+                 base=dict(max_len=50), analyses=dict(interpret=interpret_on('ml-1m', {'FAME': 'fame'}))),
     'quick': dict(datasets=['ml-1m'], seeds=[0], epochs=20, patience=5,
                   variants=['sasrec', 'fame', *ABLATIONS, 'sasrec-text', 'fame-pre', *SPARSE], base=dict(max_len=50),
                   analyses=dict(interpret=interpret_on('ml-1m'), cost=COST_CPU)),
