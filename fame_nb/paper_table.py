@@ -15,7 +15,7 @@ from .metrics import per_user_from_top
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'PUBLISHED', 'load_runs', 'choose',
            'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'improvement', 'against_published', 'verdict',
-           'plan_of', 'paper_table']
+           'plan_of', 'paper_table', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -309,3 +309,38 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
             ax.set_title(f'test NDCG@20, {PROTOCOL_NAMES[pr]}', fontsize=9); ax.set_xlabel('')
         fig.tight_layout(); Path(figure).parent.mkdir(parents=True, exist_ok=True); fig.savefig(figure, dpi=120); plt.close(fig)
     return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap)
+
+# %% ../nbs/15_paper_table.ipynb #bf2adc5c
+def verdict_markdown(path) -> str:
+    "The README's verdict of the paper's table: `verdict` under both protocols, from the comparison file at `path`; '' without a row."
+    f = Path(path)
+    if not f.exists() or not f.read_text().strip(): return ''
+    imp = pd.read_csv(f)
+    lines = verdict(imp, 'masked') + verdict(imp, 'unmasked')
+    if not lines: return ''
+    return ("**The paper's table, verdict so far** (`results/paper_table.md`; † and 'provisionally' mark tuning "
+            "that has not finished):\n\n" + '\n'.join(f'- {l}' for l in lines))
+
+def beauty_reading(tables_dir) -> str:
+    """The README's reading of the Beauty numbers from `tables.ipynb`'s `improvement.csv` and `main_table.csv` in
+    `tables_dir` (the tuned points re-run with 3 seeds): FAME against the best baseline and SASRec; '' without them."""
+    d = Path(tables_dir)
+    if not (d/'improvement.csv').exists(): return ''
+    imp = pd.read_csv(d/'improvement.csv').iloc[0]
+    mt = pd.read_csv(d/'main_table.csv').set_index('variant')
+    mt = mt[[c for c in mt if '@' in c]].map(lambda s: float(str(s).split()[0]))     # 'mean ± std': the mean
+    f, b = mt.loc[imp.model], mt.loc[imp.best_baseline]
+    sas = mt.loc[[v for v in mt.index if v.startswith('sasrec')][0]]
+    pct = lambda a, c: f"{100 * (a - c) / c:+.1f}%"
+    base = imp.best_baseline.split('+')[0]
+    return (
+        f"**Reading the Beauty numbers.** On one CPU seed, tuned FAME led the best tuned baseline in NDCG@20 (`tuned_improvement.md`). "
+        f"Re-run with 3 seeds, its lead over {base} is {imp.rel_improvement_pct:+.2f}% "
+        f"(paired t {imp.paired_t:.2f}, p = {imp.p_ttest:.2f}{', not significant' if imp.p_ttest >= 0.05 else ''}); over SASRec it is {pct(f['NDCG@20'], sas['NDCG@20'])}. "
+        f"FAME ranks its hits higher (NDCG@5 {pct(f['NDCG@5'], b['NDCG@5'])}, MRR@20 {pct(f['MRR@20'], b['MRR@20'])} against "
+        f"{base}) but hits {'less' if f['HR@20'] < b['HR@20'] else 'more'} often (HR@20 {pct(f['HR@20'], b['HR@20'])}). "
+        f"The paper's +3.98% to +12.97% NDCG@20 over the best baseline is "
+        + ("reproduced" if imp.rel_improvement_pct >= 3.98 and imp.p_ttest < 0.05 else "**not reproduced**")
+        + f" on Beauty against {base}"
+        + (", but it is against SASRec." if 100 * (f['NDCG@20'] - sas['NDCG@20']) / sas['NDCG@20'] >= 3.98 else "."))
+

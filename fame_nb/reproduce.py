@@ -54,13 +54,6 @@ def variant(name:str):
     if name in SPARSE: return SPARSE[name]
     raise KeyError(f"unknown variant {name!r}; known: {', '.join([*VARIANTS, *SENSITIVITY, *SPARSE])}")
 
-def _check_dataset(name):
-    "A known dataset name or an existing path passes, nothing read; anything else raises `load_dataset`'s own error (it reads nothing either)."
-    from fame_nb.data import load_dataset, _ALIASES
-    if str(name).lower() in _ALIASES or Path(name).expanduser().exists(): return
-    load_dataset(name)
-    raise ValueError(f"unknown dataset {name!r}")   # not reached: load_dataset raised
-
 # %% ../nbs/08_reproduce.ipynb #68173000
 TUNE_GRID = dict(lr=[1e-3, 3e-3], dropout=[0.2, 0.5])   # the same budget for every model: 4 configs, one seed
 
@@ -116,6 +109,7 @@ PROFILES = {
                       analyses=dict(interpret=interpret_on('beauty'), cost=COST_GPU)),
 }
 
+# %% ../nbs/08_reproduce.ipynb #e7503f8e
 SEARCH_SPACE = dict(lr=('log', 5e-4, 5e-3), dropout=('linear', 0.1, 0.7))   # every model
 MODEL_SPACE = {'fame': dict(n_heads=(1, 2, 4), n_experts=(1, 2, 4)),       # a model's own dimensions, drawn beside them
                'bert4rec': dict(mask_prob=(0.1, 0.2, 0.4))}
@@ -146,6 +140,14 @@ def paper_trials(profile:str='paper', models=None) -> list[str]:
     models = [m for m in p['models'] if not models or m in models]
     pts = {m: search_points(variant(m)[0], p['trials']) for m in models}
     return [trial_variant(m, pts[m][t]) for t in range(p['trials']) for m in models]
+
+# %% ../nbs/08_reproduce.ipynb #6e14473c
+def _check_dataset(name):
+    "A known dataset name or an existing path passes, nothing read; anything else raises `load_dataset`'s own error (it reads nothing either)."
+    from fame_nb.data import load_dataset, _ALIASES
+    if str(name).lower() in _ALIASES or Path(name).expanduser().exists(): return
+    load_dataset(name)
+    raise ValueError(f"unknown dataset {name!r}")   # not reached: load_dataset raised
 
 @dataclass
 class Cell:
@@ -191,6 +193,7 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
                 if seeds is None or c.seed in seeds]
     return [c for c in out if not models or c.base in models]
 
+# %% ../nbs/08_reproduce.ipynb #1f756608
 def selected_point(runs_dir, dataset:str, trials:list[str]) -> str|None:
     "The trial variant with the best validation NDCG@20 (seed 0; the run's own selection protocol), or None until all have run."
     vals = {}
@@ -250,6 +253,7 @@ def execute(name:str, out, parameters:dict, **kw):
                         language='python', progress_bar=False, resources=dict(metadata=dict(path=str(experiments_dir()))),
                         config=_kernel_config(), **kw)
 
+# %% ../nbs/08_reproduce.ipynb #351a5ea3
 def cell_parameters(cell:Cell, out_dir:Path, data_dir=None, device='auto', threads=0) -> dict:
     """run.ipynb's parameters for `cell`: its result goes to out_dir/runs/<key>.json, checkpoints to out_dir/checkpoints/<key>;
     `threads` > 0 sets the kernel's torch threads (0: torch's default). The paths are absolute, as the kernel runs in
@@ -260,6 +264,7 @@ def cell_parameters(cell:Cell, out_dir:Path, data_dir=None, device='auto', threa
                 out=str(out_dir/'runs'/f'{cell.key}.json'), run_dir=str(out_dir/'checkpoints'/cell.key),
                 threads=int(threads or 0))
 
+# %% ../nbs/08_reproduce.ipynb #0f699ea4
 class _Lines:
     "A write-only file for papermill's `stdout_file`: calls `fn(line)` for each whole line of the kernel's stdout that matches `pattern`."
     def __init__(self, fn, pattern=r'epoch\s+\d+\s'): self.fn, self.pattern, self.buf = fn, re.compile(pattern), ''
