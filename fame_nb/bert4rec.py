@@ -10,7 +10,7 @@ from functools import partial
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .layers import TransformerBlock, init_weights
+from .layers import init_weights
 from .sasrec import SASRec
 
 # %% ../nbs/13_bert4rec.ipynb #49e857e6
@@ -49,6 +49,7 @@ def with_mask(seq:torch.Tensor, mask_id:int, max_len:int) -> torch.Tensor:
 # %% ../nbs/13_bert4rec.ipynb #68b112f2
 class BERT4Rec(SASRec):
     "BERT4Rec: bidirectional Transformer, Cloze training, a [MASK] appended to the history at inference."
+    causal = False   # SASRec's blocks, bidirectional
     def __init__(self, n_items:int, max_len:int=50, d:int=64, n_layers:int=2, n_heads:int=2, dropout:float=0.2,
                  mask_prob:float=0.2,        # Cloze: each real training position is masked with this probability
                  ft_ratio:float=0.5,         # probability that a training batch masks only each row's last item
@@ -58,8 +59,8 @@ class BERT4Rec(SASRec):
                  init_std:float=0.02, eps:float=1e-12):
         if not 0 < mask_prob <= 1: raise ValueError(f"mask_prob={mask_prob} must be in (0, 1]")
         if not 0 <= ft_ratio <= 1: raise ValueError(f"ft_ratio={ft_ratio} must be in [0, 1]")
-        super().__init__(n_items, max_len, d, n_layers, n_heads, dropout, norm_first, d_ff, act, attn_dropout,
-                         init_std, eps)
+        super().__init__(n_items, max_len=max_len, d=d, n_layers=n_layers, n_heads=n_heads, dropout=dropout,
+                         norm_first=norm_first, d_ff=d_ff, act=act, attn_dropout=attn_dropout, init_std=init_std, eps=eps)
         self.config.update(mask_prob=mask_prob, ft_ratio=ft_ratio, out_transform=out_transform, out_bias=out_bias)
         self.mask_prob, self.ft_ratio, self.mask_id = mask_prob, ft_ratio, n_items + 1
         self.mask_emb = nn.Parameter(torch.empty(d).normal_(0.0, init_std))   # the [MASK] token's embedding
@@ -67,11 +68,6 @@ class BERT4Rec(SASRec):
                      else nn.Identity())
         self.head.apply(partial(init_weights, std=init_std))
         self.out_bias = nn.Parameter(torch.zeros(n_items)) if out_bias else None
-
-    def _blocks(self):   # SASRec's blocks, bidirectional
-        c = self.config
-        return [TransformerBlock(c["d"], c["n_heads"], c["dropout"], c["norm_first"], c["d_ff"], c["act"],
-                                 c["attn_dropout"], c["eps"], causal=False) for _ in range(c["n_layers"])]
 
     def embed(self, seq):   # SASRec's, with the id n_items+1 read from `mask_emb`
         pad, is_mask = seq == 0, seq == self.mask_id
@@ -89,8 +85,7 @@ class BERT4Rec(SASRec):
         x, masked = cloze(full, self.mask_id, self.max_len, self.mask_prob, self.ft_ratio)
         return F.cross_entropy(self.logits(self.hidden(x)[masked]), full[masked] - 1)
 
-    def scores(self, seq):
-        h = self.hidden(with_mask(seq, self.mask_id, self.max_len), last_only=True)
-        return F.pad(self.logits(h), (1, 0), value=float("-inf"))
+    def output(self, h): return F.pad(self.logits(h), (1, 0), value=float("-inf"))   # NextItemHead's output layer
 
-    def all_scores(self, seq): return F.pad(self.logits(self.hidden(seq)), (1, 0), value=float("-inf"))
+    def scores(self, seq):   # NextItemHead's, read at the [MASK] appended to the history
+        return super().scores(with_mask(seq, self.mask_id, self.max_len))

@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .layers import RightPositionalEmbedding, feed_forward, init_weights
-from .sasrec import SASRec, NextItemLoss, item_scores
+from .sasrec import NextItemHead, NextItemLoss
 
 # %% ../nbs/14_fmlp.ipynb #cd75e573
 def causal_filter(x:torch.Tensor,   # [B, L, d], zero at padding
@@ -38,7 +38,7 @@ def circular_filter(x:torch.Tensor,  # [B, L, d], zero at padding, L <= n
 # %% ../nbs/14_fmlp.ipynb #3b762838
 class FilterLayer(nn.Module):
     "LN(x + Dropout(filter(x))) with a learnable global filter, causal (default) or the paper's circular one."
-    def __init__(self, max_len:int, d:int, dropout:float=0.2, causal:bool=True, filter_std:float=0.02,
+    def __init__(self, max_len:int, d:int, *, dropout:float=0.2, causal:bool=True, filter_std:float=0.02,
                  eps:float=1e-12):
         super().__init__()
         self.max_len, self.causal = max_len, causal
@@ -67,10 +67,10 @@ class FilterLayer(nn.Module):
 
 class FMLPBlock(nn.Module):
     "A filter layer followed by the point-wise FFN, LN(y + Dropout(FFN(y))), both zeroed at padding."
-    def __init__(self, max_len:int, d:int, dropout:float=0.2, causal:bool=True, d_ff:int|None=None,
+    def __init__(self, max_len:int, d:int, *, dropout:float=0.2, causal:bool=True, d_ff:int|None=None,
                  act:str="gelu", filter_std:float=0.02, eps:float=1e-12):
         super().__init__()
-        self.filt = FilterLayer(max_len, d, dropout, causal, filter_std, eps)
+        self.filt = FilterLayer(max_len, d, dropout=dropout, causal=causal, filter_std=filter_std, eps=eps)
         self.ff, self.drop, self.norm = feed_forward(d, d_ff or 4 * d, act), nn.Dropout(dropout), nn.LayerNorm(d, eps=eps)
 
     def forward(self, x, keep, last_only=False):
@@ -78,7 +78,7 @@ class FMLPBlock(nn.Module):
         return self.norm(y + self.drop(self.ff(y))) * (keep[:, -1:] if last_only else keep)
 
 # %% ../nbs/14_fmlp.ipynb #c2d380ed
-class FMLPRec(nn.Module):
+class FMLPRec(NextItemHead, nn.Module):
     "FMLP-Rec with a causal learnable filter (default) or the paper's circular one; tied items, full-softmax loss."
     def __init__(self, n_items:int, max_len:int=50, d:int=64, n_layers:int=2, dropout:float=0.2,
                  causal:bool=True,          # False: the paper's circular filter (sees later items)
@@ -97,10 +97,11 @@ class FMLPRec(nn.Module):
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
         self.pos_emb = RightPositionalEmbedding(max_len, d)
         self.emb_norm, self.emb_drop = nn.LayerNorm(d, eps=eps), nn.Dropout(dropout)
-        self.blocks = nn.ModuleList([FMLPBlock(max_len, d, dropout, causal, d_ff, act, filter_std, eps)
-                                     for _ in range(n_layers)])
+        self.blocks = nn.ModuleList(FMLPBlock(max_len, d, dropout=dropout, causal=causal, d_ff=d_ff, act=act,
+                                              filter_std=filter_std, eps=eps) for _ in range(n_layers))
         self.apply(partial(init_weights, std=init_std))   # Linear/Embedding/LayerNorm; the filters keep their own
-        self.next_item = NextItemLoss(n_items, loss, n_negatives, neg_sampling, ce_impl, ce_chunk)
+        self.next_item = NextItemLoss(n_items, loss, n_negatives=n_negatives, neg_sampling=neg_sampling,
+                                      ce_impl=ce_impl, ce_chunk=ce_chunk)
 
     def embed(self, seq):   # -> x [B, L, d] (zero at padding), keep [B, L, 1]
         keep = (seq != 0)[..., None].float()
@@ -112,6 +113,3 @@ class FMLPRec(nn.Module):
         for i, blk in enumerate(self.blocks):
             x = blk(x, keep, last_only=last_only and i == len(self.blocks) - 1)
         return x[:, -1] if last_only else x
-
-    # the output side is SASRec's: full-softmax CE at target positions, last-position scores, tied item table
-    loss, scores, all_scores = SASRec.loss, SASRec.scores, SASRec.all_scores

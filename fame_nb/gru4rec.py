@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from .layers import init_weights
-from .sasrec import NextItemLoss, item_scores
+from .sasrec import NextItemHead, NextItemLoss
 
 # %% ../nbs/12_gru4rec.ipynb #8a597adb
 def roll_rows(x:torch.Tensor,      # [B, L] or [B, L, H]
@@ -24,7 +24,7 @@ def roll_rows(x:torch.Tensor,      # [B, L] or [B, L, H]
     return x.gather(1, idx)
 
 # %% ../nbs/12_gru4rec.ipynb #96e143be
-class GRU4Rec(nn.Module):
+class GRU4Rec(NextItemHead, nn.Module):
     "GRU4Rec as in RecBole: embedding, dropout, stacked GRU, linear to `d`, tied item scores, full-softmax loss."
     def __init__(self, n_items:int, max_len:int=50, d:int=64, dropout:float=0.2, gru_layers:int=1,
                  hidden:int|None=None, init_std:float=0.02,
@@ -43,7 +43,8 @@ class GRU4Rec(nn.Module):
                           dropout=dropout if gru_layers > 1 else 0.0)   # between layers only
         self.dense = nn.Linear(hidden, d)
         self.apply(partial(init_weights, std=init_std))                 # leaves nn.GRU at PyTorch's init
-        self.next_item = NextItemLoss(n_items, loss, n_negatives, neg_sampling, ce_impl, ce_chunk)
+        self.next_item = NextItemLoss(n_items, loss, n_negatives=n_negatives, neg_sampling=neg_sampling,
+                                      ce_impl=ce_impl, ce_chunk=ce_chunk)
 
     def _run(self, seq):
         "Packed GRU over right-aligned rows -> (PackedSequence output, last layer's final state [B, H], lengths [B])."
@@ -61,9 +62,5 @@ class GRU4Rec(nn.Module):
         if last_only: return self.dense(self._run(seq)[1])
         return self.dense(self._states(seq))
 
-    def loss(self, seq, target):
-        keep = target > 0
-        return self.next_item(self.dense(self._states(seq)[keep]), self.item_emb.weight, target[keep])
-
-    def scores(self, seq): return item_scores(self.hidden(seq, last_only=True), self.item_emb.weight)
-    def all_scores(self, seq): return item_scores(self.hidden(seq), self.item_emb.weight)
+    def hidden_at(self, seq, keep):   # NextItemHead's loss: the output layer at the target positions only
+        return self.dense(self._states(seq)[keep])

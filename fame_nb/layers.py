@@ -49,8 +49,9 @@ def attend(q, k, v,             # [B, H, Lq, d_h], [B, H, L, d_h], [B, H, L, d_h
 # %% ../nbs/03_layers.ipynb #acf35005
 class CausalSelfAttention(nn.Module):
     "Multi-head causal (or, `causal=False`, bidirectional) self-attention over left-padded sequences; per-head outputs on request."
-    def __init__(self, d:int, n_heads:int, dropout:float=0.0,  # `dropout`: on the attention weights
-                 causal:bool=True):                             # False: bidirectional (BERT4Rec)
+    def __init__(self, d:int, n_heads:int, *,
+                 dropout:float=0.0,   # on the attention weights
+                 causal:bool=True):   # False: bidirectional (BERT4Rec)
         super().__init__()
         assert d % n_heads == 0, f"d={d} must be divisible by n_heads={n_heads}"
         self.d, self.n_heads, self.d_h, self.dropout, self.causal = d, n_heads, d // n_heads, dropout, causal
@@ -74,7 +75,8 @@ def feed_forward(d:int, d_ff:int, act:str="gelu") -> nn.Sequential:
 
 class TransformerBlock(nn.Module):
     "Causal (or bidirectional) self-attention + FFN with residuals, LayerNorm (post- or pre-), dropout and the timeline mask."
-    def __init__(self, d:int, n_heads:int, dropout:float=0.2,
+    def __init__(self, d:int, n_heads:int, *,
+                 dropout:float=0.2,              # on the residual branches (and the attention weights, see `attn_dropout`)
                  norm_first:bool=False,          # pre-LN if True, post-LN (default) otherwise
                  d_ff:int|None=None,             # FFN width, default 4*d
                  act:str="gelu",                 # 'gelu' or 'relu'
@@ -83,7 +85,7 @@ class TransformerBlock(nn.Module):
                  causal:bool=True):              # False: bidirectional attention (BERT4Rec)
         super().__init__()
         self.norm_first = norm_first
-        self.attn = CausalSelfAttention(d, n_heads, dropout if attn_dropout is None else attn_dropout, causal)
+        self.attn = CausalSelfAttention(d, n_heads, dropout=dropout if attn_dropout is None else attn_dropout, causal=causal)
         self.norm1, self.norm2 = nn.LayerNorm(d, eps=eps), nn.LayerNorm(d, eps=eps)
         self.ff = feed_forward(d, d_ff or 4 * d, act)
         self.drop = nn.Dropout(dropout)

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['full_softmax_loss', 'item_scores', 'FusedCrossEntropy', 'fused_cross_entropy', 'ChunkedCrossEntropy',
-           'chunked_cross_entropy', 'sampled_softmax_loss', 'bce_loss', 'one_negative', 'NextItemLoss', 'SASRec']
+           'chunked_cross_entropy', 'sampled_softmax_loss', 'bce_loss', 'one_negative', 'NextItemLoss', 'NextItemHead',
+           'SASRec']
 
 # %% ../nbs/04_sasrec.ipynb #6c8650fd
 import math
@@ -113,7 +114,7 @@ def one_negative(target:torch.Tensor, n_items:int) -> torch.Tensor:
 
 class NextItemLoss(nn.Module):
     "The next-item loss of every model: full cross-entropy (`ce_impl`: 'auto', 'fused', 'torch', 'chunked'), sampled softmax, or BCE with one negative."
-    def __init__(self, n_items:int, loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform',
+    def __init__(self, n_items:int, loss:str='ce', *, n_negatives:int=256, neg_sampling:str='uniform',
                  ce_impl:str='auto', ce_chunk:int=1024):   # ce_chunk: items per block of ce_impl='chunked'
         super().__init__()
         if loss not in ('ce', 'sampled', 'bce'): raise ValueError(f"loss={loss!r}: expected 'ce', 'sampled' or 'bce'")
@@ -154,9 +155,29 @@ class NextItemLoss(nn.Module):
     def extra_repr(self):
         return f"loss={self.kind!r}" + (f", K={self.K}, {self.sampling}" if self.kind == 'sampled' else f", ce_impl={self.impl!r}" if self.kind == 'ce' else '')
 
+# %% ../nbs/04_sasrec.ipynb #90be3439
+class NextItemHead:
+    "The next-item output side shared by the models: tied item scores and the `next_item` loss on top of `hidden()`."
+    def output(self, h):   # [..., d] -> [..., n_items+1]
+        "The output layer: every item's score for the user states `h` (column 0, the padding item, -inf)."
+        return item_scores(h, self.item_emb.weight)
+
+    def hidden_at(self, seq, keep):   # keep: [B, L] bool -> [P, d]
+        "The user states at the positions `keep` (those with a target)."
+        return self.hidden(seq)[keep]
+
+    def loss(self, seq, target):
+        "`next_item`'s loss over the positions that have a target (`target > 0`)."
+        keep = target > 0
+        return self.next_item(self.hidden_at(seq, keep), self.item_emb.weight, target[keep])
+
+    def scores(self, seq): return self.output(self.hidden(seq, last_only=True))   # [B, n_items+1], the next item
+    def all_scores(self, seq): return self.output(self.hidden(seq))                # [B, L, n_items+1], every position
+
 # %% ../nbs/04_sasrec.ipynb #12eb6248
-class SASRec(nn.Module):
+class SASRec(NextItemHead, nn.Module):
     "SASRec with right-aligned positions, tied item embeddings and a full-softmax (or sampled) loss."
+    causal = True   # the blocks' attention: causal; BERT4Rec (13_bert4rec) sets False
     def __init__(self, n_items:int, max_len:int=50, d:int=64, n_layers:int=2, n_heads:int=2,
                  dropout:float=0.2, norm_first:bool=False, d_ff:int|None=None, act:str="gelu",
                  attn_dropout:float|None=None, init_std:float=0.02, eps:float=1e-12,
@@ -173,15 +194,13 @@ class SASRec(nn.Module):
         self.pos_emb = RightPositionalEmbedding(max_len, d)
         self.emb_norm = nn.Identity() if norm_first else nn.LayerNorm(d, eps=eps)
         self.emb_drop = nn.Dropout(dropout)
-        self.blocks = nn.ModuleList(self._blocks())
+        self.blocks = nn.ModuleList(TransformerBlock(d, n_heads, dropout=dropout, norm_first=norm_first, d_ff=d_ff,
+                                                     act=act, attn_dropout=attn_dropout, eps=eps, causal=self.causal)
+                                    for _ in range(n_layers))
         self.final_norm = nn.LayerNorm(d, eps=eps) if norm_first else nn.Identity()
         self.apply(partial(init_weights, std=init_std))
-        self.next_item = NextItemLoss(n_items, loss, n_negatives, neg_sampling, ce_impl, ce_chunk)   # no parameters
-
-    def _blocks(self):
-        c = self.config
-        return [TransformerBlock(c["d"], c["n_heads"], c["dropout"], c["norm_first"], c["d_ff"], c["act"],
-                                 c["attn_dropout"], c["eps"]) for _ in range(c["n_layers"])]
+        self.next_item = NextItemLoss(n_items, loss, n_negatives=n_negatives, neg_sampling=neg_sampling,
+                                      ce_impl=ce_impl, ce_chunk=ce_chunk)   # no parameters
 
     def embed(self, seq):   # -> x [B, L, d] (zero at padding), pad_mask [B, L]
         pad = seq == 0
@@ -194,10 +213,3 @@ class SASRec(nn.Module):
             x = blk(x, pad, last_only=last_only and i == len(self.blocks) - 1)
         x = self.final_norm(x)
         return x[:, -1] if last_only else x
-
-    def loss(self, seq, target):
-        keep = target > 0
-        return self.next_item(self.hidden(seq)[keep], self.item_emb.weight, target[keep])
-
-    def scores(self, seq): return item_scores(self.hidden(seq, last_only=True), self.item_emb.weight)
-    def all_scores(self, seq): return item_scores(self.hidden(seq), self.item_emb.weight)
