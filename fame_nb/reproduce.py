@@ -30,7 +30,7 @@ VARIANTS = {
     'fame-scale1':   ('fame', dict(score_scale=1.0)),
     'fame-pre':      ('fame', dict(pretrain='facet')),      # + text-enhanced facet-aware pre-training (11_pretrain)
     'sasrec-text':   ('sasrec', dict(pretrain='text')),     # text-initialised SASRec: the gain of text alone
-    'gru4rec':       ('gru4rec', {}),                        # baselines (12_gru4rec, 13_bert4rec, 14_fmlp)
+    'gru4rec':       ('gru4rec', {}),                        # baselines (05a_gru4rec, 05b_bert4rec, 05c_fmlp)
     'bert4rec':      ('bert4rec', {}),
     'fmlp':          ('fmlp', {}),
     'sasrec-bce':    ('sasrec', dict(loss='bce')),           # the published losses: BCE with one negative

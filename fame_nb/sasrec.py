@@ -177,7 +177,7 @@ class NextItemHead:
 # %% ../nbs/04_sasrec.ipynb #12eb6248
 class SASRec(NextItemHead, nn.Module):
     "SASRec with right-aligned positions, tied item embeddings and a full-softmax (or sampled) loss."
-    causal = True   # the blocks' attention: causal; BERT4Rec (13_bert4rec) sets False
+    causal = True   # the blocks' attention: causal; BERT4Rec (05b_bert4rec) sets False
     def __init__(self, n_items:int, max_len:int=50, d:int=64, n_layers:int=2, n_heads:int=2,
                  dropout:float=0.2, norm_first:bool=False, d_ff:int|None=None, act:str="gelu",
                  attn_dropout:float|None=None, init_std:float=0.02, eps:float=1e-12,
