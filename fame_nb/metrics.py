@@ -83,7 +83,7 @@ def evaluate(score_fn,  # callable: LongTensor[b, L] input batch -> scores [b, n
         mask_src = None if mask_src is None else [mask_src[j] for j in order.tolist()] if ragged else mask_src[order]
     starts = range(0, n, batch_size)
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
         starts = tqdm(starts, desc='evaluate', unit='batch')
     protocols = ['unmasked', 'masked'] if mask_history == 'both' else ['masked' if mask_history else 'unmasked']
     ranks = {p: [] for p in protocols}

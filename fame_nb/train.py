@@ -9,21 +9,28 @@ from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
 
 from .data import SeqDataset, DataError
 from .split import leave_one_out, pad_left, train_pairs, train_batches, trim_padding
 from .metrics import evaluate
+from .text import pick_device            # 10_text: below both this module and fame_nb.pretrain
+from .pretrain import PretrainConfig, pretrain_and_init
+
+_all_ = ['pick_device']   # still importable from here
 
 # %% auto #0
-__all__ = ['MODELS', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'pick_device',
-           'save_checkpoint', 'save_json', 'CheckpointError', 'load_checkpoint', 'selection_protocol', 'loss_weight',
-           'fit']
+__all__ = ['MODELS', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'save_checkpoint',
+           'save_json', 'CheckpointError', 'load_checkpoint', 'selection_protocol', 'loss_weight', 'train_epoch',
+           'LoopState', 'save_state', 'resume_state', 'fit', 'pick_device']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
+MODELS = {'sasrec': 'fame_nb.sasrec:SASRec', 'fame': 'fame_nb.fame:FAME', 'gru4rec': 'fame_nb.gru4rec:GRU4Rec',
+          'bert4rec': 'fame_nb.bert4rec:BERT4Rec', 'fmlp': 'fame_nb.fmlp:FMLPRec'}   # name -> 'module:class', imported on use
+
 @dataclass
-class TrainConfig:
-    "Every knob of a training run. Unknown keys are an error that lists these fields."
+class TrainConfig(PretrainConfig):
+    "Every knob of a training run: these fields and `PretrainConfig`'s. Unknown keys are an error that lists the fields."
     model: str = 'sasrec'        # a key of MODELS: 'sasrec', 'fame', 'gru4rec', 'bert4rec', 'fmlp'
     max_len: int = 50            # most recent items kept per sequence
     d: int = 64                  # hidden size
@@ -56,43 +63,24 @@ class TrainConfig:
     patience: int = 10           # epochs without a better validation NDCG@20
     min_epochs: int = 1
     seed: int = 42
-    device: str = 'auto'         # 'auto' (CUDA when present), 'cpu', 'cuda'
+    device: str = 'auto'         # 'auto' (CUDA when present), 'cpu', 'cuda', 'cuda:N'
     bf16: bool = False           # bf16 autocast, CUDA only
     mask_history: bool = False   # evaluation protocol (see 02_metrics)
     eval_batch_size: int = 1024
-    # text-enhanced facet-aware pre-training (11_pretrain); 'none' trains from a random item table
-    pretrain: str = 'none'       # 'none' | 'facet' (head h <- facet h) | 'text' (one projection to d: text-init SASRec)
-    pretrain_facets: str = ''    # comma-separated facet names; '' = the dataset's default facets
-    pretrain_epochs: int = 30
-    pretrain_batch_size: int = 512
-    pretrain_lr: float = 1e-3
-    pretrain_temperature: float = 0.1
-    pretrain_schedule: str = 'step'   # 'step' | 'epoch' (alternating facets) | 'sum' (all facets every step)
-    pretrain_proj: str = 'mlp'   # projection heads: 'mlp' | 'linear'
-    pretrain_hidden: int = 256
-    pretrain_spare_heads: str = 'all'  # heads beyond the facets: 'all' (every facet's loss) | 'random' (keep random)
-    pretrain_scale: float = 0.0  # norm of an initialised slice; 0 = the random init's mean slice norm
-    meta_drop: float = 0.0       # fraction of items whose text and labels are dropped (sparse-metadata study)
-    meta_drop_seed: int = 0
-    freeze_items: bool = False   # keep the pre-trained item slices fixed during training
-    text_encoder: str = ''       # Hugging Face name or local path; '' = the packaged all-MiniLM-L6-v2
-    text_fields: str = ''        # comma-separated ItemTable text fields; '' = the dataset's default text
-    text_cache: str = ''         # '' = ~/.cache/fame_nb/text (or $FAME_CACHE/text); 'none' = no cache
-    text_batch_size: int = 64
-    text_max_length: int = 128
+
+    CHOICES = dict(model=MODELS, gate=('learned', 'mean'), item_proj=('linear', 'slice'), mix=('logits', 'probs'),
+                   batching=('random', 'bucket'), loss_norm=('batch', 'epoch'), loss=('ce', 'sampled', 'bce'),
+                   neg_sampling=('uniform', 'pop'), ce_impl=('auto', 'fused', 'torch', 'chunked'), mask_history=(False, True),
+                   **PretrainConfig.CHOICES)   # checked by PretrainConfig.__post_init__; not a field (no annotation)
 
     def __post_init__(self):
+        super().__post_init__()
         for k in ('epochs', 'patience'):   # 0 epochs trains nothing; patience 0 would stop after the first epoch
             if getattr(self, k) < 1: raise ValueError(f"{k}={getattr(self, k)!r}: must be at least 1")
-
-    @classmethod
-    def keys(cls): return [f.name for f in fields(cls)]
-
-    def update(self, **kw):
-        "A copy with `kw` applied; unknown keys raise `KeyError` naming the valid ones."
-        bad = [k for k in kw if k not in self.keys()]
-        if bad: raise KeyError(f"unknown config key(s) {bad}; valid keys: {', '.join(self.keys())}")
-        return dataclasses.replace(self, **kw)
+        if self.device != 'auto':          # is it a torch device name? (whether it is present is fit's question)
+            try: torch.device(self.device)
+            except (RuntimeError, TypeError, ValueError):
+                raise ValueError(f"device={self.device!r}: expected 'auto', 'cpu', 'cuda' or 'cuda:N'") from None
 
 # %% ../nbs/06_train.ipynb #9f261494
 def _cast(name, typ, raw:str):
@@ -123,12 +111,8 @@ def dataset_defaults(name:str) -> dict:
     return dict(max_len=200) if str(name).lower().startswith('ml-') else {}
 
 # %% ../nbs/06_train.ipynb #1b350ba7
-MODELS = {'sasrec': 'fame_nb.sasrec:SASRec', 'fame': 'fame_nb.fame:FAME', 'gru4rec': 'fame_nb.gru4rec:GRU4Rec',
-          'bert4rec': 'fame_nb.bert4rec:BERT4Rec', 'fmlp': 'fame_nb.fmlp:FMLPRec'}   # name -> 'module:class', imported on use
-
 def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     "Instantiate `cfg.model` for a catalogue of `n_items` items."
-    if cfg.model not in MODELS: raise ValueError(f"unknown model {cfg.model!r}; choose from {sorted(MODELS)}")
     mod, name = MODELS[cfg.model].split(':')
     cls = getattr(importlib.import_module(mod), name)
     accepted = inspect.signature(cls).parameters
@@ -141,11 +125,6 @@ def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     return cls(n_items=n_items, **kw)
 
 def n_params(model) -> int: return sum(p.numel() for p in model.parameters())
-
-def pick_device(name:str='auto') -> torch.device:
-    if name == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    if name == 'cuda' and not torch.cuda.is_available(): raise RuntimeError("--device cuda: no CUDA device is visible")
-    return torch.device(name)
 
 # %% ../nbs/06_train.ipynb #baacf33b
 def save_checkpoint(path, **state):
@@ -176,7 +155,7 @@ def load_checkpoint(path, map_location='cpu') -> dict:
     if path.stat().st_size == 0: raise _not_checkpoint(path, 'an empty file')
     dev = torch.device(map_location) if isinstance(map_location, (str, torch.device)) else None
     if dev is not None and dev.type == 'cuda' and not torch.cuda.is_available():   # not the file's fault: say so
-        raise RuntimeError(f"{path}: cannot load onto {dev}: no CUDA device is visible")
+        raise ValueError(f"{path}: cannot load onto {dev}: no CUDA device is visible")
     try:
         with warnings.catch_warnings():   # torch warns about the pickle protocol of some foreign files
             warnings.simplefilter('ignore')
@@ -189,8 +168,6 @@ def load_checkpoint(path, map_location='cpu') -> dict:
     return ck
 
 # %% ../nbs/06_train.ipynb #d34270aa
-def _epoch_seed(seed, epoch): return seed * 1_000_003 + epoch
-
 PROTOCOLS = ('unmasked', 'masked')   # history not masked (RecBole's) | the user's earlier items masked (FMLP-Rec, BSARec)
 
 def selection_protocol(cfg) -> str: return 'masked' if cfg.mask_history else 'unmasked'
@@ -210,6 +187,62 @@ def loss_weight(tgt, mean_targets:float, loss_norm:str='batch'):
     if loss_norm != 'epoch': raise ValueError(f"loss_norm={loss_norm!r}: expected 'batch' or 'epoch'")
     return (tgt > 0).sum() / mean_targets
 
+# %% ../nbs/06_train.ipynb #ea8b76b8
+def _epoch_seed(seed, epoch): return seed * 1_000_003 + epoch
+
+def train_epoch(model, opt, pairs, cfg:TrainConfig, epoch:int, progress:bool=False) -> float:
+    "One pass over the training `pairs` (`train_pairs`) in epoch `epoch`'s seeded order; the mean batch loss."
+    device = next(model.parameters()).device
+    use_amp = cfg.bf16 and device.type == 'cuda'
+    n_batches = math.ceil(len(pairs[0]) / cfg.batch_size)
+    mean_targets = float((pairs[1] > 0).sum()) / n_batches
+    torch.manual_seed(_epoch_seed(cfg.seed, epoch))
+    gen = torch.Generator().manual_seed(_epoch_seed(cfg.seed, epoch))
+    model.train()
+    total, count = torch.zeros((), device=device), 0
+    bar = tqdm(train_batches(pairs, cfg.max_len, cfg.batch_size, generator=gen, batching=cfg.batching), total=n_batches,
+               desc=f'epoch {epoch}', leave=False, disable=not progress)
+    for inp, tgt in bar:
+        inp, tgt = trim_padding(inp, tgt)  # all-padding columns change nothing (right-aligned positions)
+        inp, tgt = inp.to(device, non_blocking=True), tgt.to(device, non_blocking=True)
+        with torch.autocast('cuda', dtype=torch.bfloat16) if use_amp else contextlib.nullcontext():
+            loss = model.loss(inp, tgt) * loss_weight(tgt, mean_targets, cfg.loss_norm)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        total += loss.detach(); count += 1
+    return float(total) / max(count, 1)
+
+# %% ../nbs/06_train.ipynb #f3ede895
+@dataclass
+class LoopState:
+    "Where the loop stands after an epoch; `last.pt` holds it beside the weights and the optimiser."
+    epoch: int = 0                  # the last finished epoch
+    best: float = -1.0              # the best validation NDCG@20 so far
+    best_epoch: int = 0
+    bad: int = 0                    # epochs since the best one
+    history: list = field(default_factory=list)   # one record per epoch (the lines of log.jsonl)
+    best_model: dict | None = None  # the best epoch's weights
+
+def _config_json(cfg): return json.dumps(asdict(cfg), sort_keys=True)
+
+def save_state(path, cfg:TrainConfig, model, opt, st:LoopState):
+    "Write `last.pt` after an epoch: the weights, the optimiser, the loop's state and the config."
+    save_checkpoint(path, model=model.state_dict(), opt=opt.state_dict(), best_model=st.best_model, epoch=st.epoch,
+                    best=st.best, best_epoch=st.best_epoch, bad=st.bad, history_json=json.dumps(st.history),
+                    config_json=_config_json(cfg))
+
+def resume_state(path, cfg:TrainConfig, model, opt, device='cpu') -> LoopState:
+    "Restore `model` and `opt` from `last.pt` at `path` and return the loop's state; a fresh state when there is none."
+    if path is None or not Path(path).exists(): return LoopState()
+    ck = load_checkpoint(path, map_location=device)
+    if json.loads(ck['config_json']) != asdict(cfg):
+        raise ValueError(f"{path}: checkpoint was written with another config; use a new run dir or the same settings")
+    model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt'])
+    return LoopState(epoch=ck['epoch'], best=ck['best'], best_epoch=ck['best_epoch'], bad=ck['bad'],
+                     history=json.loads(ck['history_json']), best_model=ck['best_model'])
+
+# %% ../nbs/06_train.ipynb #55081dcd
 def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progress:bool|str=True,
         on_epoch_end=None, per_user:bool=False) -> dict:
     "Train `cfg.model` on `ds`, select on validation NDCG@20 (protocol `cfg.mask_history`), evaluate the test once under both protocols."
@@ -221,82 +254,48 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
     test_x, test_y = pad_left(split.test_input, cfg.max_len), torch.as_tensor(split.test_target)
     torch.manual_seed(cfg.seed)
     model = build_model(cfg, ds.n_items).to(device)
-    pre = dict(pretrain='none')
-    if cfg.pretrain != 'none':  # metadata only; deterministic and cached, so a resumed run redoes it cheaply
-        from fame_nb.pretrain import pretrain_and_init
-        pre = pretrain_and_init(model, ds, asdict(cfg), progress=bars)
+    pre = pretrain_and_init(model, ds, cfg, progress=bars)   # metadata only, cached: a resumed run redoes it cheaply
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    use_amp = cfg.bf16 and device.type == 'cuda'
-    cfg_json = json.dumps(asdict(cfg), sort_keys=True)
-    start_epoch, best, best_epoch, bad, history, best_state = 1, -1.0, 0, 0, [], None
     last = run_dir/'last.pt' if run_dir else None
-    if resume and last is not None and last.exists():
-        ck = load_checkpoint(last, map_location=device)
-        if json.loads(ck['config_json']) != asdict(cfg):
-            raise ValueError(f"{last}: checkpoint was written with another config; use a new run dir or the same settings")
-        model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt'])
-        best_state = ck['best_model']
-        start_epoch, best, best_epoch, bad = ck['epoch'] + 1, ck['best'], ck['best_epoch'], ck['bad']
-        history = json.loads(ck['history_json'])
+    st = resume_state(last if resume else None, cfg, model, opt, device)
     if run_dir:
         run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir/'log.jsonl').write_text(''.join(json.dumps(h) + '\n' for h in history))
+        (run_dir/'log.jsonl').write_text(''.join(json.dumps(h) + '\n' for h in st.history))
     pairs = train_pairs(split.train, cfg.max_len)  # padded once, re-shuffled every epoch
     if cfg.loss == 'sampled' and cfg.neg_sampling == 'pop':   # q = the training targets' frequency
         model.next_item.set_popularity(torch.bincount(pairs[1][pairs[1] > 0], minlength=ds.n_items + 1))
-    n_batches = math.ceil(len(pairs[0]) / cfg.batch_size)
-    mean_targets = float((pairs[1] > 0).sum()) / n_batches
-    loss_weight(pairs[1][:1], mean_targets, cfg.loss_norm)          # an unknown loss_norm fails before training
-    epoch = start_epoch - 1
-    stopped = bad >= cfg.patience and epoch >= cfg.min_epochs
-    for epoch in range(start_epoch, cfg.epochs + 1):
-        if stopped: break
+    for epoch in range(st.epoch + 1, cfg.epochs + 1):
+        if st.bad >= cfg.patience and st.epoch >= cfg.min_epochs: break   # early stopping (also right after a resume)
         t0 = time.time()
-        torch.manual_seed(_epoch_seed(cfg.seed, epoch))
-        gen = torch.Generator().manual_seed(_epoch_seed(cfg.seed, epoch))
-        model.train()
-        total, count = torch.zeros((), device=device), 0
-        bar = tqdm(train_batches(pairs, cfg.max_len, cfg.batch_size, generator=gen, batching=cfg.batching), total=n_batches,
-                   desc=f'epoch {epoch}', leave=False, disable=not bars)
-        for inp, tgt in bar:
-            inp, tgt = trim_padding(inp, tgt)  # all-padding columns change nothing (right-aligned positions)
-            inp, tgt = inp.to(device, non_blocking=True), tgt.to(device, non_blocking=True)
-            with torch.autocast('cuda', dtype=torch.bfloat16) if use_amp else contextlib.nullcontext():
-                loss = model.loss(inp, tgt) * loss_weight(tgt, mean_targets, cfg.loss_norm)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += loss.detach(); count += 1
+        loss = train_epoch(model, opt, pairs, cfg, epoch, progress=bars)
         train_s = time.time() - t0
         valid = _floats(_metrics(model, valid_x, valid_y, cfg, device, split.valid_input))
-        rec = dict(epoch=epoch, loss=float(total) / max(count, 1), train_seconds=round(train_s, 3),
+        rec = dict(epoch=epoch, loss=loss, train_seconds=round(train_s, 3),
                    eval_seconds=round(time.time() - t0 - train_s, 3), valid=valid)
-        history.append(rec)
-        if valid['NDCG@20'] > best:
-            best, best_epoch, bad = valid['NDCG@20'], epoch, 0
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        else: bad += 1
-        stopped = bad >= cfg.patience and epoch >= cfg.min_epochs
+        st.epoch = epoch; st.history.append(rec)
+        if valid['NDCG@20'] > st.best:
+            st.best, st.best_epoch, st.bad = valid['NDCG@20'], epoch, 0
+            st.best_model = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else: st.bad += 1
         if run_dir:
-            save_checkpoint(last, model=model.state_dict(), opt=opt.state_dict(), best_model=best_state, epoch=epoch,
-                            best=best, best_epoch=best_epoch, bad=bad, history_json=json.dumps(history),
-                            config_json=cfg_json)
+            save_state(last, cfg, model, opt, st)
             with open(run_dir/'log.jsonl', 'a') as f: f.write(json.dumps(rec) + '\n')
         if progress:
             print(f"epoch {epoch:3d}  loss {rec['loss']:.4f}  valid NDCG@20 {valid['NDCG@20']:.4f}  "
-                  f"HR@20 {valid['HR@20']:.4f}  {train_s:.1f}s" + ('  *' if best_epoch == epoch else ''), flush=True)
+                  f"HR@20 {valid['HR@20']:.4f}  {train_s:.1f}s" + ('  *' if st.best_epoch == epoch else ''), flush=True)
         if on_epoch_end: on_epoch_end(epoch, rec)
-    if best_state is None: raise RuntimeError("no epoch was trained (epochs < 1?)")
-    model.load_state_dict(best_state)
+    if st.best_model is None: raise RuntimeError("no epoch was trained (epochs < 1?)")
+    model.load_state_dict(st.best_model)
     sel = selection_protocol(cfg)   # chose the epoch; the other protocol is reported beside it, never used to choose
     valid = _metrics(model, valid_x, valid_y, cfg, device, split.valid_input, both=True)
     test = _metrics(model, test_x, test_y, cfg, device, split.test_input, per_user=per_user, both=True)
     if run_dir:
-        save_checkpoint(run_dir/'best.pt', model=best_state, config_json=cfg_json, n_items=ds.n_items,
-                        dataset=ds.name, best_epoch=best_epoch)
+        save_checkpoint(run_dir/'best.pt', model=st.best_model, config_json=_config_json(cfg), n_items=ds.n_items,
+                        dataset=ds.name, best_epoch=st.best_epoch)
+    history = st.history
     train_s = sum(h['train_seconds'] for h in history)
     res = dict(config=asdict(cfg), dataset=ds.name, valid=_floats(valid[sel]), test=_floats(test[sel]), protocol=sel,
-               protocols={p: dict(valid=_floats(valid[p]), test=_floats(test[p])) for p in PROTOCOLS}, best_epoch=best_epoch,
+               protocols={p: dict(valid=_floats(valid[p]), test=_floats(test[p])) for p in PROTOCOLS}, best_epoch=st.best_epoch,
                epochs_run=len(history), train_seconds=round(sum(h['train_seconds'] + h['eval_seconds'] for h in history), 2),
                seconds_per_epoch=round(train_s / max(len(history), 1), 3), params=n_params(model),
                device=str(device), pretrain=pre, history=history)
