@@ -12,8 +12,8 @@ from pathlib import Path
 from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
 
 # %% auto #0
-__all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES',
-           'SEARCH_SPACE', 'MODEL_SPACE', 'TEXT_SUFFIXES', 'variant', 'tuning_variants', 'interpret_on',
+__all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU',
+           'PROFILES', 'SEARCH_SPACE', 'MODEL_SPACE', 'TEXT_SUFFIXES', 'variant', 'tuning_variants', 'interpret_on',
            'search_points', 'trial_variant', 'paper_trials', 'Cell', 'grid', 'selected_point', 'selected_cells',
            'experiments_dir', 'execute', 'cell_parameters', 'run_cell', 'relative_paths', 'make_portable',
            'cell_threads', 'reproduce', 'run_tables', 'run_analyses']
@@ -35,9 +35,24 @@ VARIANTS = {
     'fmlp':          ('fmlp', {}),
     'sasrec-bce':    ('sasrec', dict(loss='bce')),           # the published losses: BCE with one negative
     'fmlp-bce':      ('fmlp', dict(loss='bce')),
+    # the mechanism study (issue 13; 05_fame, "Switches for a mechanism study"): the router ...
+    'fame-tau0.3':        ('fame', dict(router_temp=0.3)),                      # a sharper router, softmax(z / 0.3)
+    'fame-rinit1':        ('fame', dict(router_init=1.0)),                      # a router that starts decisive, W_r ~ N(0, 1)
+    'fame-inputroute':    ('fame', dict(router_input='input')),                 # routed from the layer input, not the experts
+    'fame-top1':          ('fame', dict(routing='top1')),                       # Switch top-1: beta_top f_top
+    'fame-top1-balance':  ('fame', dict(routing='top1', router_balance=0.01)),  # + Switch load balancing (alpha = 0.01)
+    # ... the last layer's capacity (SASRec's FFN: 8 d^2 weights, 8 d^2 multiply-adds per position) ...
+    'fame-ff4d':          ('fame', dict(head_ff=4.0)),                          # per-head FFN width 4d: SASRec's multiply-adds
+    'fame-unsharedff':    ('fame', dict(unshared_ff=True)),                     # one FFN (width 4 d_h) per head
+    'fame-ff4d-unshared': ('fame', dict(head_ff=4.0, unshared_ff=True)),        # both: SASRec's FFN weights and multiply-adds
+    'fame-all':           ('fame', dict(fame_layers=0)),                        # every layer a FAME layer
+    # ... and the score scale
+    'fame-learnscale':    ('fame', dict(score_scale=-1.0)),                     # c learned, initialised at H
 }
 BASELINES = ['sasrec', 'gru4rec', 'bert4rec', 'fmlp']
 ABLATIONS = ['fame-noMoE', 'fame-noGate', 'fame-noFacet', 'fame-slice', 'fame-probs', 'fame-scale1']
+MECHANISM = ['fame-tau0.3', 'fame-rinit1', 'fame-inputroute', 'fame-top1', 'fame-top1-balance', 'fame-ff4d',
+             'fame-unsharedff', 'fame-ff4d-unshared', 'fame-all', 'fame-learnscale']
 SENSITIVITY = {f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4) for n in (1, 2, 4, 8)}
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
 SPARSE = {f'fame-pre-drop{round(p * 100)}': ('fame', dict(pretrain='facet', meta_drop=p)) for p in (0.25, 0.5, 0.75, 1.0)}
@@ -101,10 +116,10 @@ PROFILES = {
                   select=dict(seeds={'sasrec': 5, 'fmlp': 5, 'fame': 5, 'fame-pre': 5}, default_seeds=3,
                               derived={'fame-pre': 'fame'}),   # FAME + pre-training at FAME's chosen point
                   analyses={}),
-    # the mechanism study (issue 13): ablations, pre-training, sparse metadata, H x N at the defaults
+    # the mechanism study (issue 13): ablations, pre-training, sparse metadata, H x N at the defaults, the MECHANISM switches
     'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=200, patience=10,
                       variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE,
-                                *[f'fame-H{h}-N{n}' for h in (1, 2, 4) for n in (1, 2, 4, 8)]],
+                                *[f'fame-H{h}-N{n}' for h in (1, 2, 4) for n in (1, 2, 4, 8)], *MECHANISM],
                       base={}, optional=['ml-20m'],
                       analyses=dict(interpret=interpret_on('beauty'), cost=COST_GPU)),
 }

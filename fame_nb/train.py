@@ -43,7 +43,15 @@ class TrainConfig(PretrainConfig):
     facet_heads: bool = True     # FAME: False = concat + W_O, one prediction
     item_proj: str = 'linear'    # FAME: 'linear' (W_f^(h)) or 'slice'
     mix: str = 'logits'          # FAME: 'logits' (gated sum of scores) or 'probs' (mixture of softmaxes)
-    score_scale: float = 0.0     # FAME: c in s^(h) = c F^(h).x^(h); 0 = H (default), 1 = the literal convex mix
+    score_scale: float = 0.0     # FAME: c in s^(h) = c F^(h).x^(h); 0 = H (default), 1 = the literal convex mix, -1 = learned
+    router_temp: float = 1.0     # FAME: tau in beta = softmax(z / tau)
+    router_init: float = -1.0    # FAME: std of the router's normal init; < 0 = the model's init_std (0.02)
+    router_input: str = 'experts'  # FAME: the router reads 'experts' (their outputs) or 'input' (the layer input)
+    routing: str = 'soft'        # FAME: 'soft' (beta-weighted experts) | 'top1' (Switch: beta_top f_top)
+    router_balance: float = 0.0  # FAME: coefficient of the Switch load-balancing loss; 0 = off
+    head_ff: float = 0.0         # FAME: per-head FFN width in multiples of d; 0 = d_ff / H (4 d_h)
+    unshared_ff: bool = False    # FAME: one FFN per head instead of one shared by the heads
+    fame_layers: int = 1         # FAME: how many of the last layers are FAME layers; 0 = all n_layers
     gru_layers: int = 1          # GRU4Rec: stacked GRU layers (RecBole's default 1)
     mask_prob: float = 0.2       # BERT4Rec: fraction of training positions replaced by [MASK] (RecBole's default)
     ft_ratio: float = 0.5        # BERT4Rec: share of batches that mask only the last item (RecBole #1522/#1530)
@@ -69,6 +77,7 @@ class TrainConfig(PretrainConfig):
     eval_batch_size: int = 1024
 
     CHOICES = dict(model=MODELS, gate=('learned', 'mean'), item_proj=('linear', 'slice'), mix=('logits', 'probs'),
+                   router_input=('experts', 'input'), routing=('soft', 'top1'),
                    batching=('random', 'bucket'), loss_norm=('batch', 'epoch'), loss=('ce', 'sampled', 'bce'),
                    neg_sampling=('uniform', 'pop'), ce_impl=('auto', 'fused', 'torch', 'chunked'), mask_history=(False, True),
                    **PretrainConfig.CHOICES)   # checked by PretrainConfig.__post_init__; not a field (no annotation)
@@ -236,13 +245,19 @@ def resume_state(path, cfg:TrainConfig, model, opt, device='cpu') -> LoopState:
     "Restore `model` and `opt` from `last.pt` at `path` and return the loop's state; a fresh state when there is none."
     if path is None or not Path(path).exists(): return LoopState()
     ck = load_checkpoint(path, map_location=device)
-    if json.loads(ck['config_json']) != asdict(cfg):
+    stored = json.loads(ck['config_json'])
+    if {**{k: v for k, v in asdict(type(cfg)()).items() if k not in stored}, **stored} != asdict(cfg):
         raise ValueError(f"{path}: checkpoint was written with another config; use a new run dir or the same settings")
     model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt'])
     return LoopState(epoch=ck['epoch'], best=ck['best'], best_epoch=ck['best_epoch'], bad=ck['bad'],
                      history=json.loads(ck['history_json']), best_model=ck['best_model'])
 
 # %% ../nbs/06_train.ipynb #55081dcd
+class _NoRouter:   # what `fit` opens around validation for a model without `router_log` (05_fame): logs nothing
+    def __enter__(self): return self
+    def __exit__(self, *exc): pass
+    def stats(self): return {}
+
 def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progress:bool|str=True,
         on_epoch_end=None, per_user:bool=False) -> dict:
     "Train `cfg.model` on `ds`, select on validation NDCG@20 (protocol `cfg.mask_history`), evaluate the test once under both protocols."
@@ -269,9 +284,11 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
         t0 = time.time()
         loss = train_epoch(model, opt, pairs, cfg, epoch, progress=bars)
         train_s = time.time() - t0
-        valid = _floats(_metrics(model, valid_x, valid_y, cfg, device, split.valid_input))
+        with getattr(model, 'router_log', _NoRouter)() as routers:   # FAME: its routers and gate on the validation users
+            valid = _floats(_metrics(model, valid_x, valid_y, cfg, device, split.valid_input))
+        router = routers.stats()
         rec = dict(epoch=epoch, loss=loss, train_seconds=round(train_s, 3),
-                   eval_seconds=round(time.time() - t0 - train_s, 3), valid=valid)
+                   eval_seconds=round(time.time() - t0 - train_s, 3), valid=valid, **({'router': router} if router else {}))
         st.epoch = epoch; st.history.append(rec)
         if valid['NDCG@20'] > st.best:
             st.best, st.best_epoch, st.bad = valid['NDCG@20'], epoch, 0
