@@ -121,7 +121,7 @@ PROFILES = {
                       variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE,
                                 *[f'fame-H{h}-N{n}' for h in (1, 2, 4) for n in (1, 2, 4, 8)], *MECHANISM],
                       base={}, optional=['ml-20m'],
-                      analyses=dict(interpret=interpret_on('beauty'), cost=COST_GPU)),
+                      analyses=dict(mechanism={}, interpret=interpret_on('beauty'), cost=COST_GPU)),
 }
 
 # %% ../nbs/08_reproduce.ipynb #e7503f8e
@@ -416,7 +416,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         if analyses and aggregate:
             todo_keys = {c.key for c in todo}     # checkpoints these cells will write count as present
             for k, v in run_analyses(profile, out_dir, figures_dir, data_dir, device, redo_analyses, dry_run=True).items():
-                run_it = v.startswith('run') or bool(set(PROFILES[profile]['analyses'][k].get('checkpoints', {}).values()) & todo_keys)
+                run_it = (v.startswith('run') or bool(set(PROFILES[profile]['analyses'][k].get('checkpoints', {}).values()) & todo_keys)
+                          or (k in _READS_RUNS and bool(todo)))     # new run results make it stale
                 print(('run   ' if run_it else 'skip  ') + f'analysis {k}' + ('' if run_it else f'  ({v})'))
         return summary
     # progress: worker threads print epoch lines while the calling thread records finished cells, so both take `lock`
@@ -487,9 +488,14 @@ def run_tables(out_dir=None, figures_dir=None):
     finally: make_portable(_written_since(out_dir, t0), out_dir)
 
 # %% ../nbs/08_reproduce.ipynb #75114f8c
+_READS_RUNS = ('mechanism',)   # analyses that read the grid's runs/*.json: every result is one of their inputs
+
 def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device='auto'):
     "(papermill parameters, input files, note) of one analysis; the parameters are None when it cannot run."
     params, inputs, note = {k: v for k, v in spec.items() if k != 'checkpoints'}, [], ''
+    if name in _READS_RUNS:
+        inputs = sorted((out_dir/'runs').glob('*.json'))
+        if not inputs: return None, [], 'no run results'
     if 'checkpoints' in spec:
         cks = {label: out_dir/'checkpoints'/key/'best.pt' for label, key in spec['checkpoints'].items()}
         inputs = [p for p in cks.values() if p.exists()]
