@@ -48,7 +48,8 @@ def _reproduce(a):
                   out_dir=a.out_dir, figures_dir=a.figures_dir, device=a.device or 'auto', dry_run=a.dry_run,
                   epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses,
                   jobs=a.jobs, threads=a.threads, models=a.models)
-    print(f"{len(s['cells'])} cells: {len(s['done'])} run, {len(s['skipped'])} already done, {len(s['failed'])} failed")
+    away = f", {len(s['elsewhere'])} run by another reproduction" if s.get('elsewhere') else ''   # claims: 08_reproduce
+    print(f"{len(s['cells'])} cells: {len(s['done'])} run{away}, {len(s['skipped'])} already done, {len(s['failed'])} failed")
     for k, v in s.get('analyses', {}).items(): print(f"  analysis {k}: {v}")
     for k, e in s['failed'].items():
         if not k.startswith('analysis:'): print(f"  FAILED {k}: {e}  (executed notebook: {s['out_dir']}/runs/{k}.ipynb)")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_reproduce.ipynb #ff57d728
 from __future__ import annotations
-import json, math, os, re, sys, sysconfig, tempfile, threading, time, traceback, uuid
+import json, math, os, re, socket, sys, sysconfig, tempfile, threading, time, traceback, uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -13,10 +13,11 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 
 # %% auto #0
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU',
-           'PROFILES', 'SEARCH_SPACE', 'MODEL_SPACE', 'TEXT_SUFFIXES', 'variant', 'tuning_variants', 'interpret_on',
-           'search_points', 'trial_variant', 'paper_trials', 'Cell', 'grid', 'selected_point', 'selected_cells',
-           'experiments_dir', 'execute', 'cell_parameters', 'run_cell', 'relative_paths', 'make_portable',
-           'cell_threads', 'reproduce', 'run_tables', 'run_analyses']
+           'PROFILES', 'SEARCH_SPACE', 'MODEL_SPACE', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S',
+           'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant', 'paper_trials', 'Cell',
+           'grid', 'selected_point', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'run_cell',
+           'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'reproduce', 'run_tables',
+           'run_analyses']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -374,6 +375,75 @@ def cell_threads(jobs:int=1, threads:int|None=None) -> int:
         return int(threads)
     return max(1, (os.cpu_count() or 1) // int(jobs)) if int(jobs) > 1 else 0
 
+# %% ../nbs/08_reproduce.ipynb #a7577be1
+HEARTBEAT_S = 30.0           # a running cell's claim file is touched this often
+STALE_S = 3 * HEARTBEAT_S    # a claim not touched for this long is taken over
+CLAIM_POLL_S = 5.0           # how often `reproduce` looks at the cells another reproduction runs
+
+def _claim_file(out_dir, key) -> Path: return Path(out_dir)/'claims'/f'{key}.json'
+
+def _read_claim(p:Path) -> dict|None:
+    try: return json.loads(p.read_text())
+    except (OSError, ValueError): return None
+
+def _stale(p:Path, stale:float) -> bool:
+    "Whether the claim file `p` is stale: untouched for `stale` seconds, or its owner a process of this host that is gone."
+    try: age = time.time() - p.stat().st_mtime
+    except FileNotFoundError: return False
+    if age > stale: return True
+    o = _read_claim(p)
+    if o and o.get('host') == socket.gethostname() and isinstance(o.get('pid'), int) and age > 1:   # > 1 s: fully written
+        try: os.kill(o['pid'], 0)
+        except ProcessLookupError: return True
+        except OSError: pass
+    return False
+
+def claim(out_dir, key:str, stale:float|None=None) -> dict|None:
+    """Claim cell `key` in `out_dir`: create out_dir/claims/<key>.json atomically with this owner (host, pid, token,
+    start). Returns the owner (with the claim's `path`), or None while another live owner holds it. A stale claim
+    (`_stale`: no heartbeat for `stale` seconds, default STALE_S) is taken over; of several takers only one wins."""
+    stale = STALE_S if stale is None else stale
+    p = _claim_file(out_dir, key); p.parent.mkdir(parents=True, exist_ok=True)
+    owner = dict(key=key, host=socket.gethostname(), pid=os.getpid(), token=uuid.uuid4().hex, start=time.time())
+    for _ in range(5):
+        try: fd = os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if not _stale(p, stale): return None
+            import fcntl   # takers take turns (the lock goes with its process), each looking again at what it takes over
+            with open(p.parent/'.takeover.lock', 'a') as lk:
+                fcntl.flock(lk, fcntl.LOCK_EX)
+                if not _stale(p, stale): return None
+                aside = p.with_name(f'.{p.name}.stale-{owner["token"]}')
+                try: os.rename(p, aside); aside.unlink()
+                except FileNotFoundError: pass
+            continue
+        with os.fdopen(fd, 'w') as f: json.dump(owner, f)
+        return dict(owner, path=str(p))
+    return None
+
+def release(owner:dict|None) -> bool:
+    "Delete the claim `owner` made, if it is still theirs (same token); True when deleted."
+    if not owner: return False
+    p = Path(owner['path'])
+    if (_read_claim(p) or {}).get('token') != owner['token']: return False
+    p.unlink(missing_ok=True)
+    return True
+
+class holding:
+    "`with holding(owner):` touches the claim every `beat` seconds (default HEARTBEAT_S) in a background thread, and releases it on the way out."
+    def __init__(self, owner:dict, beat:float|None=None): self.owner, self.beat, self.stop = owner, beat or HEARTBEAT_S, threading.Event()
+    def _run(self):
+        p = Path(self.owner['path'])
+        while not self.stop.wait(self.beat):
+            if (_read_claim(p) or {}).get('token') != self.owner['token']: return   # taken over: not ours to touch
+            try: os.utime(p)
+            except OSError: return
+    def __enter__(self):
+        self.thread = threading.Thread(target=self._run, daemon=True); self.thread.start(); return self.owner
+    def __exit__(self, *exc):
+        self.stop.set(); self.thread.join(); release(self.owner)
+
+
 # %% ../nbs/08_reproduce.ipynb #a38f7012
 def _available(ds, data_dir):
     from fame_nb.data import load_dataset, DataFilesNotFound
@@ -393,7 +463,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     whole grid was asked for, not a subset). A profile with tuning trials goes on with the seed re-runs of each selected
     point as soon as its trials are done (`selected_cells`). Everything goes to `out_dir` (default results/) and the
     figures to `figures_dir` (default out_dir/figures, or figures/ when no out_dir is given either). With `progress`,
-    each epoch of a running cell is a line prefixed with its key, and the grid's bar has an ETA. Returns done/skipped/failed keys."""
+    each epoch of a running cell is a line prefixed with its key, and the grid's bar has an ETA. Each cell is `claim`ed
+    before it runs: one that another reproduction on the same out-dir runs is waited for, not run again (`elsewhere`).
+    Returns done/skipped/failed/elsewhere keys."""
     threads = cell_threads(jobs, threads)
     grid(profile, datasets, seeds, variants, epochs, patience, models)   # bad names fail here: nothing read, no kernel
     out_dir, figures_dir = _dirs(out_dir, figures_dir)
@@ -407,7 +479,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     cells = cells_now()
     todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
-                   done=[], failed={}, jobs=jobs, threads=threads, **asked)
+                   done=[], failed={}, elsewhere=[], jobs=jobs, threads=threads, **asked)
     if analyses is None: analyses = not (datasets or seeds or variants or models)
     if dry_run:
         if jobs > 1: print(f'{jobs} cells at a time, {threads} torch threads each')
@@ -438,14 +510,25 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             say(f"{c.key}  epoch {m[1]:>3}/{c.epochs}{m[2]}")
             advance(c, 0.9 * min(int(m[1]) / max(c.epochs, 1), 1))   # the rest: the kernel's start and the test
         return show
-    def one(c):   # (cell, error or None, seconds); keep going: the other cells' results must not be lost
+    result = lambda c: out_dir/'runs'/f'{c.key}.json'
+    def one(c):   # (cell, error or None or 'elsewhere', seconds); keep going: the other cells' results must not be lost
         t0 = time.time()
-        say(f"start {c.key}"); advance(c, 0.0)
-        try:
-            run_cell(c, out_dir, data_dir=data_dir, device=device, threads=threads, on_epoch=epoch_line(c) if progress else None)
-            return c, None, time.time() - t0
-        except Exception as e: return c, e, time.time() - t0
+        if (owner := claim(out_dir, c.key)) is None: return c, 'elsewhere', 0.0   # another reproduction runs it
+        with holding(owner):
+            if result(c).exists(): return c, 'elsewhere', 0.0     # finished by another reproduction meanwhile
+            say(f"start {c.key}"); advance(c, 0.0)
+            try:
+                run_cell(c, out_dir, data_dir=data_dir, device=device, threads=threads, on_epoch=epoch_line(c) if progress else None)
+                return c, None, time.time() - t0
+            except Exception as e: return c, e, time.time() - t0
+    away = {}   # key: cell, for the cells another reproduction holds
     def record(c, e, sec):  # in the calling thread only
+        if isinstance(e, str):
+            if result(c).exists(): summary['elsewhere'].append(c.key); advance(c, 1.0)
+            else:
+                if c.key not in away: say(f"wait  {c.key}  (running in another reproduction)")
+                away[c.key] = c
+            return
         if e is None:
             summary['done'].append(c.key)
             say(f"done  {c.key}  {sec:.0f}s")
@@ -456,6 +539,11 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     if progress: tqdm.write(where)
     bar = tqdm(total=len(todo), desc=f'reproduce {profile}', unit='cell', disable=not progress, smoothing=0,   # ETA: the mean pace so far
                bar_format='{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]')
+    def fresh():   # cells finished trials made known (selected points' seed re-runs), not tried yet
+        new = [c for c in cells_now() if c.key not in tried and not result(c).exists()]
+        summary['cells'] += [c.key for c in new if c.key not in summary['cells']]
+        bar.total += len(new); bar.refresh()
+        return new
     tried = set()
     while todo:   # a second round only when finished trials made selected points' seed re-runs known
         tried |= {c.key for c in todo}
@@ -466,9 +554,13 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             try:
                 for f in as_completed([ex.submit(one, c) for c in todo]): record(*f.result())
             finally: ex.shutdown(wait=True, cancel_futures=True)   # Ctrl-C: no new cells; the running ones finish
-        new = [c for c in cells_now() if c.key not in tried and not (out_dir/'runs'/f'{c.key}.json').exists()]
-        summary['cells'] += [c.key for c in new if c.key not in summary['cells']]
-        todo = new; bar.total += len(new); bar.refresh()
+        todo = fresh()
+        while away and not todo:   # the rest runs elsewhere: wait for its results, or run what its owner left
+            for k, c in list(away.items()):
+                if result(c).exists(): summary['elsewhere'].append(k); advance(c, 1.0); del away[k]
+                elif not _claim_file(out_dir, k).exists() or _stale(_claim_file(out_dir, k), STALE_S): todo.append(away.pop(k))
+            if not away and not todo: todo = fresh()
+            elif not todo: time.sleep(CLAIM_POLL_S)
     bar.close()
     if aggregate and any((out_dir/'runs').glob('*.json')): run_tables(out_dir, figures_dir)
     if aggregate and 'trials' in PROFILES[profile] and (out_dir/'runs').is_dir():   # the paper's table (15_paper_table)
