@@ -17,7 +17,7 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'MECHANISM', 'SENSITIVITY', 'SP
            'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant', 'paper_trials', 'Cell',
            'grid', 'selected_point', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'run_cell',
            'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'reproduce', 'run_tables',
-           'run_analyses']
+           'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -642,3 +642,13 @@ def run_analyses(profile, out_dir=None, figures_dir=None, data_dir=None, device=
             finally: make_portable(_written_since(out_dir, t0), out_dir)
         if progress and not dry_run: tqdm.write(f"analysis {name}: {status[name]}  {time.time() - t0:.0f}s")
     return status
+
+# %% ../nbs/08_reproduce.ipynb #c0121231
+def show_figure(fig, path, **savefig_kw):
+    "Save `fig` (a matplotlib Figure, or anything with `.figure` and `.savefig`, like seaborn's grids) to `path`, close it, display the PNG."
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+    path = Path(path); tmp = path.with_name(path.name + '.tmp')
+    fig.savefig(tmp, **{'format': 'png', **savefig_kw}); os.replace(tmp, path)
+    plt.close(fig if isinstance(fig, plt.Figure) else fig.figure)
+    display(Image(filename=str(path)))

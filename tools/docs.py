@@ -49,7 +49,7 @@ SIDE_CSS = """
 
 class MathMLRenderer(IPythonRenderer):
     "nbconvert's markdown renderer with TeX turned into MathML at build time instead of left for MathJax."
-    failures: list = []
+    def __init__(self, *a, failures:list, **kw): super().__init__(*a, **kw); self.failures = failures   # the exporter's list
     def _math(self, tex, display):
         try: return tex2mathml(tex.strip(), display=display)
         except Exception as e:   # keep the source visible, and say so in `problems`
@@ -61,12 +61,13 @@ class MathMLRenderer(IPythonRenderer):
 
 
 class OfflineHTMLExporter(HTMLExporter):
-    "HTMLExporter whose markdown cells carry MathML and whose pages load nothing from a CDN."
+    "HTMLExporter whose markdown cells carry MathML and whose pages load nothing from a CDN; `math_failures` lists what did not convert."
+    math_failures: list = []   # set to a fresh list per page by `build`
     @pass_context
     def markdown2html(self, context, source):
         cell = context.get('cell', {})
-        renderer = MathMLRenderer(escape=False, attachments=cell.get('attachments', {}), embed_images=self.embed_images,
-                                  path=context.get('resources', {}).get('metadata', {}).get('path', ''),
+        renderer = MathMLRenderer(failures=self.math_failures, escape=False, attachments=cell.get('attachments', {}),
+                                  embed_images=self.embed_images, path=context.get('resources', {}).get('metadata', {}).get('path', ''),
                                   anchor_link_text=self.anchor_link_text, exclude_anchor_links=self.exclude_anchor_links)
         return MarkdownWithMath(renderer=renderer).render(source)
     def default_filters(self):
@@ -171,7 +172,7 @@ def build(out, execute=False, timeout=900):
     exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
     found = []
     for name, (group, nb, path) in nbs.items():
-        MathMLRenderer.failures = []
+        exporter.math_failures = []
         body, _ = exporter.from_notebook_node(nb, resources={'metadata': {'name': label[name]}})
         side = ['<nav class="fame-side"><a class="brand" href="index.html">fame_nb</a>']
         for g in GROUPS:
@@ -182,7 +183,7 @@ def build(out, execute=False, timeout=900):
         side.append('</nav>')
         body = body.replace('</head>', SIDE_CSS + '</head>', 1)
         body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + ''.join(side), body, count=1)
-        found += problems(name, group, nb, body, MathMLRenderer.failures)
+        found += problems(name, group, nb, body, exporter.math_failures)
         (out/f'{name}.html').write_text(body)
     # figures and tables referenced by the pages (figures are embedded already as PNG outputs; copied for direct links)
     for d in ('figures', 'results'):
