@@ -13,11 +13,11 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 
 # %% auto #0
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU',
-           'PROFILES', 'SEARCH_SPACE', 'MODEL_SPACE', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S',
-           'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant', 'paper_trials', 'Cell',
-           'grid', 'selected_point', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'run_cell',
-           'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'reproduce', 'run_tables',
-           'run_analyses', 'show_figure']
+           'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S',
+           'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant',
+           'paper_trials', 'Cell', 'grid', 'selected_point', 'selected_cells', 'experiments_dir', 'execute',
+           'cell_parameters', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
+           'holding', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -113,7 +113,7 @@ PROFILES = {
     # (`paper_trials`), selected on masked validation NDCG@20, the chosen point re-run with more seeds (`selected_cells`)
     'paper': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], optional=['ml-20m'], seeds=[0],
                   epochs=1000, patience=10, patience_by_model={'bert4rec': 20}, base=dict(mask_history=True),
-                  models=['sasrec', 'fame', 'fmlp', 'sasrec-bce', 'fmlp-bce', 'gru4rec', 'bert4rec'], trials=8,
+                  models=['sasrec', 'fame', 'fmlp', 'sasrec-bce', 'fmlp-bce', 'gru4rec', 'bert4rec'], trials={'main': 8, 'low-lr': 3},
                   select=dict(seeds={'sasrec': 5, 'fmlp': 5, 'fame': 5, 'fame-pre': 5}, default_seeds=3,
                               derived={'fame-pre': 'fame'}),   # FAME + pre-training at FAME's chosen point
                   analyses={}),
@@ -127,35 +127,43 @@ PROFILES = {
 
 # %% ../nbs/08_reproduce.ipynb #e7503f8e
 SEARCH_SPACE = dict(lr=('log', 5e-4, 5e-3), dropout=('linear', 0.1, 0.7))   # every model
+# strata of the search: name -> (space, Sobol seed). 'low-lr' was added when FMLP-Rec's Beauty winner sat on the lr
+# floor (5.1e-4): lr 2e-4 to 5e-4 at about the main stratum's density of trials per log-unit of lr (8 / ln 10 = 3.5;
+# 3 / ln 2.5 = 3.3), so main + low-lr together sample lr about log-uniformly over 2e-4 to 5e-3, for every model
+STRATA = {'main': (SEARCH_SPACE, 0), 'low-lr': ({**SEARCH_SPACE, 'lr': ('log', 2e-4, 5e-4)}, 1)}
 MODEL_SPACE = {'fame': dict(n_heads=(1, 2, 4), n_experts=(1, 2, 4)),       # a model's own dimensions, drawn beside them
                'bert4rec': dict(mask_prob=(0.1, 0.2, 0.4))}
 
-def search_points(model:str, n_trials:int, seed:int=0) -> list[dict]:
-    """The first `n_trials` points of a scrambled Sobol sequence over SEARCH_SPACE (+ the model's MODEL_SPACE): every
+def search_points(model:str, n_trials:int, seed:int=0, space:dict=SEARCH_SPACE) -> list[dict]:
+    """The first `n_trials` points of a scrambled Sobol sequence over `space` (+ the model's MODEL_SPACE): every
     model gets the same lr and dropout draws; lr rounded to 2 significant digits, dropout to 0.05. A longer run of
     trials extends a shorter one (the sequence is a prefix), so a tuning grid can grow between sessions."""
     extra = MODEL_SPACE.get(model, {})
-    n_dims = len(SEARCH_SPACE) + max(map(len, MODEL_SPACE.values()))
+    n_dims = len(space) + max(map(len, MODEL_SPACE.values()))
     from torch.quasirandom import SobolEngine
     u = SobolEngine(n_dims, scramble=True, seed=seed).draw(n_trials).double()
     out = []
     for row in u.tolist():
         pt = {}
-        for (k, (kind, lo, hi)), x in zip(SEARCH_SPACE.items(), row):
+        for (k, (kind, lo, hi)), x in zip(space.items(), row):
             if kind == 'log': pt[k] = float(f"{math.exp(math.log(lo) + x * (math.log(hi) - math.log(lo))):.2g}")
             else: pt[k] = round(round((lo + x * (hi - lo)) * 20) / 20, 2)
-        for (k, opts), x in zip(extra.items(), row[len(SEARCH_SPACE):]): pt[k] = opts[min(int(x * len(opts)), len(opts) - 1)]
+        for (k, opts), x in zip(extra.items(), row[len(space):]): pt[k] = opts[min(int(x * len(opts)), len(opts) - 1)]
         out.append(pt)
     return out
 
 def trial_variant(model:str, point:dict) -> str: return model + ''.join(f'+{k}={v:g}' for k, v in point.items())
 
 def paper_trials(profile:str='paper', models=None) -> list[str]:
-    "The profile's trial variants, trial-major (every model's first trial, then every model's second, ...)."
-    p = PROFILES[profile]
+    """The profile's trial variants, stratum by stratum (`trials`: {stratum: n}, or n for the main one alone), each
+    trial-major (every model's first trial, then every model's second, ...)."""
+    p, out = PROFILES[profile], []
     models = [m for m in p['models'] if not models or m in models]
-    pts = {m: search_points(variant(m)[0], p['trials']) for m in models}
-    return [trial_variant(m, pts[m][t]) for t in range(p['trials']) for m in models]
+    for stratum, n in (p['trials'] if isinstance(p['trials'], dict) else {'main': p['trials']}).items():
+        space, seed = STRATA[stratum]
+        pts = {m: search_points(variant(m)[0], n, seed, space) for m in models}
+        out += [trial_variant(m, pts[m][t]) for t in range(n) for m in models]
+    return out
 
 # %% ../nbs/08_reproduce.ipynb #6e14473c
 def _check_dataset(name):
