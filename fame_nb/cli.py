@@ -47,7 +47,8 @@ def _reproduce(a):
     s = reproduce(a.profile, datasets=a.datasets, seeds=a.seeds, variants=a.variants, data_dir=a.data_dir,
                   out_dir=a.out_dir, figures_dir=a.figures_dir, device=a.device or 'auto', dry_run=a.dry_run,
                   epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses,
-                  jobs=a.jobs, threads=a.threads, models=a.models)
+                  jobs=a.jobs, threads=a.threads, models=a.models, executor=a.executor, gpus_per_cell=a.gpus_per_cell,
+                  ray_address=a.ray_address, runner=a.runner, aggregate=a.aggregate)
     away = f", {len(s['elsewhere'])} run by another reproduction" if s.get('elsewhere') else ''   # claims: 08_reproduce
     print(f"{len(s['cells'])} cells: {len(s['done'])} run{away}, {len(s['skipped'])} already done, {len(s['failed'])} failed")
     for k, v in s.get('analyses', {}).items(): print(f"  analysis {k}: {v}")
@@ -106,8 +107,19 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--figures-dir', help='where the figures go (default OUT_DIR/figures; without --out-dir, figures)')
     r.add_argument('--epochs', type=int, help="cap on epochs (default: the profile's)")
     r.add_argument('--patience', type=int, help="early-stopping patience (default: the profile's)")
-    r.add_argument('--jobs', type=int, default=1, help='grid cells run at once (default 1)')
-    r.add_argument('--threads', type=int, help="torch threads per cell; default cpu_count // jobs (with --jobs 1: torch's default)")
+    from fame_nb.executors import EXECUTORS
+    r.add_argument('--executor', choices=list(EXECUTORS),
+                   help='how cells run: serial (one at a time), local (--jobs at once here), ray (Ray tasks, local or a cluster); '
+                        'default local with --jobs > 1, else serial')
+    r.add_argument('--jobs', type=int, help='cells run at once (default 1; ray: as many as the resources allow)')
+    r.add_argument('--cpus-per-cell', '--threads', dest='threads', type=int,
+                   help="torch threads (CPUs) per cell; default cpu_count // jobs (one job: torch's default; ray: 1)")
+    r.add_argument('--gpus-per-cell', type=float, help='ray: share of a GPU per cell (default 0.1 where the cluster has GPUs)')
+    r.add_argument('--ray-address', help='ray: join the cluster at ADDR (default: start a local Ray runtime)')
+    r.add_argument('--runner', choices=['papermill', 'plain'], default='papermill',
+                   help='execute run.ipynb with papermill (a Jupyter kernel) or tools/run_plain.py (no Jupyter)')
+    r.add_argument('--aggregate', action=argparse.BooleanOptionalAction, default=True,
+                   help='run the tables (and the analyses) after the grid (default: yes)')
     r.add_argument('--dry-run', action='store_true', help='list the cells (run / skip) and stop')
     r.add_argument('--analyses', action=argparse.BooleanOptionalAction, default=None,
                    help="run the profile's analysis notebooks (interpret, cost) after the tables; default: only when "

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_reproduce.ipynb #ff57d728
 from __future__ import annotations
-import json, math, os, re, socket, sys, sysconfig, tempfile, threading, time, traceback, uuid
+import functools, json, math, os, re, socket, sys, sysconfig, tempfile, threading, time, traceback, uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -13,11 +13,11 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 
 # %% auto #0
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU',
-           'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S',
+           'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S',
            'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant',
            'paper_trials', 'Cell', 'grid', 'selected_point', 'selected_cells', 'experiments_dir', 'execute',
-           'cell_parameters', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
-           'holding', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
+           'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim',
+           'release', 'holding', 'run_claimed', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -302,14 +302,47 @@ class _Lines:
         return len(s)
     def flush(self): pass
 
-def run_cell(cell:Cell, out_dir, data_dir=None, device='auto', log_output=False, threads=0, on_epoch=None) -> Path:
+RUNNERS = ('papermill', 'plain')   # how run.ipynb is executed: a Jupyter kernel, or tools/run_plain.py (no Jupyter)
+
+def plain_command(cell:Cell, out_dir, data_dir=None, device='auto', threads=0) -> tuple[list[str], dict]:
+    """(argv, env) that execute run.ipynb for `cell` without Jupyter: the checkout's `tools/run_plain.py` (standard
+    library only; the lent GPU machines have no kernel) with exactly the parameters papermill gets (`cell_parameters`)."""
+    import fame_nb
+    out_dir = Path(out_dir).resolve()
+    root, pkg = experiments_dir().parents[1], str(Path(fame_nb.__file__).resolve().parents[1])
+    cmd = [sys.executable, str(root/'tools'/'run_plain.py'), str(experiments_dir()/'run.ipynb'),
+           str(out_dir/'runs'/f'{cell.key}.ipynb'), '--cwd', str(experiments_dir())]
+    for k, v in cell_parameters(cell, out_dir, data_dir, device, threads).items():
+        cmd += ['-p', k, v if isinstance(v, str) else json.dumps(v)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [pkg, os.environ.get('PYTHONPATH')])), PYTHONUNBUFFERED='1')
+    if threads: env['OMP_NUM_THREADS'] = str(threads)
+    for k in ('MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_'): env.setdefault(k, '4294967296')   # DEVELOPERS.md
+    return cmd, env
+
+def _run_plain(cell:Cell, out_dir:Path, data_dir, device, threads, on_epoch=None):
+    "Run `plain_command` in a session of its own (Ctrl-C does not reach it), its stdout through `_Lines`; raise on failure."
+    import collections, subprocess
+    cmd, env = plain_command(cell, out_dir, data_dir, device, threads)
+    tail, lines = collections.deque(maxlen=20), _Lines(on_epoch or (lambda l: None))
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True) as p:
+        for l in p.stdout: tail.append(l.rstrip('\n')); lines.write(l)
+    if p.returncode:
+        why = next((l for l in reversed(tail) if re.match(r'\w+(Error|Exception)\b', l)), tail[-1] if tail else '')
+        raise RuntimeError(f"{cell.key}: tools/run_plain.py exited with {p.returncode}: {why}")
+
+def run_cell(cell:Cell, out_dir, data_dir=None, device='auto', log_output=False, threads=0, on_epoch=None,
+             runner:str='papermill') -> Path:
     """Execute run.ipynb for `cell` (with `threads` torch threads; 0: torch's default); returns the result JSON path.
-    `on_epoch(line)` gets each epoch line the kernel prints (`fit(progress='epochs')`) as it prints it. The executed
+    `on_epoch(line)` gets each epoch line the kernel prints (`fit(progress='epochs')`) as it prints it. `runner`
+    'plain' executes it without Jupyter (`plain_command`), into the same executed notebook and result. The executed
     notebook and the JSON then record paths relative to `out_dir` (`make_portable`), whether the cell passed or failed."""
+    if runner not in RUNNERS: raise ValueError(f"runner={runner!r}: expected one of {', '.join(map(repr, RUNNERS))}")
     out_dir = Path(out_dir).resolve(); (out_dir/'runs').mkdir(parents=True, exist_ok=True)
     params = cell_parameters(cell, out_dir, data_dir, device, threads)
     nb, res = out_dir/'runs'/f'{cell.key}.ipynb', Path(params['out'])
-    try: execute('run', nb, params, log_output=log_output, **(dict(stdout_file=_Lines(on_epoch)) if on_epoch else {}))
+    try:
+        if runner == 'plain': _run_plain(cell, out_dir, data_dir, device, threads, on_epoch)
+        else: execute('run', nb, params, log_output=log_output, **(dict(stdout_file=_Lines(on_epoch)) if on_epoch else {}))
     finally: make_portable([nb, res], out_dir)
     if not res.exists(): raise RuntimeError(f"{cell.key}: notebook finished without writing {res}")
     return res
@@ -452,6 +485,26 @@ class holding:
         self.stop.set(); self.thread.join(); release(self.owner)
 
 
+# %% ../nbs/08_reproduce.ipynb #cd8953ae
+def _one_line(e:BaseException) -> str:
+    "`Type: last line of the message`: a failure as one line of the summary."
+    s = str(e).strip()
+    return f"{type(e).__name__}: {s.splitlines()[-1] if s else ''}"
+
+def run_claimed(cell:Cell, out_dir, data_dir=None, device='auto', threads=0, runner='papermill', on_epoch=None,
+                on_start=None) -> tuple[str, float, str]:
+    """Claim `cell` in `out_dir`, run it (`run_cell`) holding the claim, release. Returns (status, seconds, message):
+    'done'; 'failed' with the error in one line; or 'elsewhere' when another reproduction holds the claim or has
+    finished the cell meanwhile. `on_start()` is called once the cell really starts."""
+    t0, out_dir = time.time(), Path(out_dir)
+    if (owner := claim(out_dir, cell.key)) is None: return 'elsewhere', 0.0, ''
+    with holding(owner):
+        if (out_dir/'runs'/f'{cell.key}.json').exists(): return 'elsewhere', 0.0, ''
+        if on_start: on_start()
+        try: run_cell(cell, out_dir, data_dir=data_dir, device=device, threads=threads, on_epoch=on_epoch, runner=runner)
+        except Exception as e: return 'failed', time.time() - t0, _one_line(e)
+    return 'done', time.time() - t0, ''
+
 # %% ../nbs/08_reproduce.ipynb #a38f7012
 def _available(ds, data_dir):
     from fame_nb.data import load_dataset, DataFilesNotFound
@@ -465,16 +518,21 @@ def _dirs(out_dir=None, figures_dir=None) -> tuple[Path, Path]:
 
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
-              epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=1, threads=None, models=None) -> dict:
-    """Run every missing cell of the grid, `jobs` at a time with `threads` torch threads each (`cell_threads`), keep going
-    past failures, then aggregate: the tables, then the profile's analysis notebooks (`analyses`: None runs them when the
+              epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
+              executor=None, gpus_per_cell=None, ray_address=None, runner='papermill') -> dict:
+    """Run every missing cell of the grid through an `executor` (`08a_executors`: 'serial', 'local' (the default when
+    `jobs` > 1) or 'ray'), `jobs` at a time with `threads` torch threads (CPUs) each (`cell_threads`; Ray: 1, and
+    `gpus_per_cell` of a GPU, on the cluster at `ray_address` or a local runtime), keep going past failures, then aggregate: the tables, then the profile's analysis notebooks (`analyses`: None runs them when the
     whole grid was asked for, not a subset). A profile with tuning trials goes on with the seed re-runs of each selected
     point as soon as its trials are done (`selected_cells`). Everything goes to `out_dir` (default results/) and the
     figures to `figures_dir` (default out_dir/figures, or figures/ when no out_dir is given either). With `progress`,
     each epoch of a running cell is a line prefixed with its key, and the grid's bar has an ETA. Each cell is `claim`ed
     before it runs: one that another reproduction on the same out-dir runs is waited for, not run again (`elsewhere`).
-    Returns done/skipped/failed/elsewhere keys."""
-    threads = cell_threads(jobs, threads)
+    `runner` 'plain' executes the cells without Jupyter (`plain_command`). Returns done/skipped/failed/elsewhere keys."""
+    from fame_nb.executors import make_executor
+    ex = make_executor(executor, jobs, threads, gpus_per_cell, ray_address, device)   # checks them all; starts nothing
+    jobs, threads = ex.jobs, ex.cpus
+    if runner not in RUNNERS: raise ValueError(f"runner={runner!r}: expected one of {', '.join(map(repr, RUNNERS))}")
     grid(profile, datasets, seeds, variants, epochs, patience, models)   # bad names fail here: nothing read, no kernel
     out_dir, figures_dir = _dirs(out_dir, figures_dir)
     where, asked = f'results -> {out_dir}/, figures -> {figures_dir}/', dict(out_dir=str(out_dir), figures_dir=str(figures_dir))
@@ -487,12 +545,15 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     cells = cells_now()
     todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
-                   done=[], failed={}, elsewhere=[], jobs=jobs, threads=threads, **asked)
+                   done=[], failed={}, elsewhere=[], executor=ex.name, jobs=jobs, threads=threads,
+                   gpus_per_cell=ex.gpus, **asked)
     if analyses is None: analyses = not (datasets or seeds or variants or models)
     if dry_run:
-        if jobs > 1: print(f'{jobs} cells at a time, {threads} torch threads each')
+        print(f'executor {ex.describe()}')
         print(where)
-        for c in cells: print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides))
+        for c in cells:
+            print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides),
+                  ' '.join(f'{k}={v:g}' for k, v in ex.resources(c).items()))
         if analyses and aggregate:
             todo_keys = {c.key for c in todo}     # checkpoints these cells will write count as present
             for k, v in run_analyses(profile, out_dir, figures_dir, data_dir, device, redo_analyses, dry_run=True).items():
@@ -511,7 +572,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             credit[c.key] = max(share, credit.get(c.key, 0.0))
             bar.n = min(round(sum(credit.values()), 6), bar.total)     # a sum, not updates: no float drift past the total
             bar.set_postfix_str(f"{len(summary['done']) + len(summary['failed'])}/{bar.total} cells" +
-                                (f', {c.key}' if jobs == 1 else f', {jobs} at a time, {threads} threads each'))
+                                (f', {c.key}' if jobs == 1 else f', {ex.describe()}'))
     def epoch_line(c):
         def show(line):   # fit's "epoch  N  loss ..." with the cell's key and its epoch cap
             m = re.match(r'epoch\s+(\d+)(.*)', line)
@@ -519,30 +580,23 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             advance(c, 0.9 * min(int(m[1]) / max(c.epochs, 1), 1))   # the rest: the kernel's start and the test
         return show
     result = lambda c: out_dir/'runs'/f'{c.key}.json'
-    def one(c):   # (cell, error or None or 'elsewhere', seconds); keep going: the other cells' results must not be lost
-        t0 = time.time()
-        if (owner := claim(out_dir, c.key)) is None: return c, 'elsewhere', 0.0   # another reproduction runs it
-        with holding(owner):
-            if result(c).exists(): return c, 'elsewhere', 0.0     # finished by another reproduction meanwhile
-            say(f"start {c.key}"); advance(c, 0.0)
-            try:
-                run_cell(c, out_dir, data_dir=data_dir, device=device, threads=threads, on_epoch=epoch_line(c) if progress else None)
-                return c, None, time.time() - t0
-            except Exception as e: return c, e, time.time() - t0
+    task = functools.partial(run_claimed, out_dir=out_dir, data_dir=data_dir, device=device, runner=runner)
+    def local(c):   # what in-process executors add to the task: the kernel's epoch lines and the start, for the bar
+        return dict(on_epoch=epoch_line(c), on_start=lambda: (say(f"start {c.key}"), advance(c, 0.0))) if progress else {}
     away = {}   # key: cell, for the cells another reproduction holds
-    def record(c, e, sec):  # in the calling thread only
-        if isinstance(e, str):
+    def record(c, status, sec, msg):  # in the calling thread only
+        if status == 'elsewhere':
             if result(c).exists(): summary['elsewhere'].append(c.key); advance(c, 1.0)
             else:
                 if c.key not in away: say(f"wait  {c.key}  (running in another reproduction)")
                 away[c.key] = c
             return
-        if e is None:
+        if status == 'done':
             summary['done'].append(c.key)
             say(f"done  {c.key}  {sec:.0f}s")
         else:
-            summary['failed'][c.key] = f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"
-            say(f"FAIL  {c.key}  {summary['failed'][c.key]}")
+            summary['failed'][c.key] = msg
+            say(f"FAIL  {c.key}  {msg}")
         advance(c, 1.0)
     if progress: tqdm.write(where)
     bar = tqdm(total=len(todo), desc=f'reproduce {profile}', unit='cell', disable=not progress, smoothing=0,   # ETA: the mean pace so far
@@ -553,23 +607,18 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         bar.total += len(new); bar.refresh()
         return new
     tried = set()
-    while todo:   # a second round only when finished trials made selected points' seed re-runs known
-        tried |= {c.key for c in todo}
-        if jobs == 1:
-            for c in todo: record(*one(c))
-        else:   # each papermill call starts its own kernel process: threads here only wait for them
-            ex = ThreadPoolExecutor(jobs)
-            try:
-                for f in as_completed([ex.submit(one, c) for c in todo]): record(*f.result())
-            finally: ex.shutdown(wait=True, cancel_futures=True)   # Ctrl-C: no new cells; the running ones finish
-        todo = fresh()
-        while away and not todo:   # the rest runs elsewhere: wait for its results, or run what its owner left
-            for k, c in list(away.items()):
-                if result(c).exists(): summary['elsewhere'].append(k); advance(c, 1.0); del away[k]
-                elif not _claim_file(out_dir, k).exists() or _stale(_claim_file(out_dir, k), STALE_S): todo.append(away.pop(k))
-            if not away and not todo: todo = fresh()
-            elif not todo: time.sleep(CLAIM_POLL_S)
-    bar.close()
+    try:
+        while todo:   # a second round only when finished trials made selected points' seed re-runs known
+            tried |= {c.key for c in todo}
+            for c, (status, sec, msg) in ex.map(task, todo, local): record(c, status, sec, msg)
+            todo = fresh()
+            while away and not todo:   # the rest runs elsewhere: wait for its results, or run what its owner left
+                for k, c in list(away.items()):
+                    if result(c).exists(): summary['elsewhere'].append(k); advance(c, 1.0); del away[k]
+                    elif not _claim_file(out_dir, k).exists() or _stale(_claim_file(out_dir, k), STALE_S): todo.append(away.pop(k))
+                if not away and not todo: todo = fresh()
+                elif not todo: time.sleep(CLAIM_POLL_S)
+    finally: ex.close(); bar.close()
     if aggregate and any((out_dir/'runs').glob('*.json')): run_tables(out_dir, figures_dir)
     if aggregate and 'trials' in PROFILES[profile] and (out_dir/'runs').is_dir():   # the paper's table (15_paper_table)
         from fame_nb.paper_table import paper_table

@@ -56,9 +56,9 @@ cost cost_gpu_bf16 "$T_BF16" -p bf16 True -p catalogues "$BF16_CATALOGUES" -p he
 
 # correctness checks and the seed runs share the GPU (the timings above ran alone)
 # shellcheck disable=SC2086
-step seeds "$T_SEEDS" "$PYTHON" scripts/gpu_seeds.py --dataset "$DATASET" --data-dir "$DATA_DIR" --variants $SEED_VARIANTS \
-  --seeds $SEEDS --epochs "$SEED_EPOCHS" --patience "$SEED_PATIENCE" --device "$DEVICE" --jobs "$SEED_JOBS" --threads 1 \
-  --timeout "$((T_SEEDS - 20))" --out-dir "$G/seeds" &
+step seeds "$T_SEEDS" "$PYTHON" -m fame_nb reproduce --profile tune --datasets "$DATASET" --data-dir "$DATA_DIR" \
+  --variants $SEED_VARIANTS --seeds $SEEDS --epochs "$SEED_EPOCHS" --patience "$SEED_PATIENCE" --device "$DEVICE" \
+  --executor local --jobs "$SEED_JOBS" --cpus-per-cell 1 --runner plain --no-aggregate --out-dir "$G/seeds" &
 step models "$T_MODELS" "$PYTHON" scripts/gpu_models.py --device "$DEVICE" --data-dir "$DATA_DIR" --dataset "$DATASET" \
   --epochs "$EPOCHS" --out "$G/models.json"
 wait

@@ -1,7 +1,7 @@
 """Push the 'paper' grid (`fame_nb.reproduce.PROFILES['paper']`) forward on the lent GPU machine, without Jupyter, for a
 fixed wall budget, and return everything as one tarball. Up to --jobs cells share the GPU; each is `run.ipynb` run
-by `tools/run_plain.py` (scripts/plain_cells.py). After every finished cell the to-do list is recomputed from
-`grid('paper', ..., out_dir=)`, so a (dataset, model)'s seed re-runs start as soon as its 8 trials have results. No cell
+by `tools/run_plain.py` (`fame_nb.reproduce.plain_command`). After every finished cell the to-do list is recomputed from
+`grid('paper', ..., out_dir=)`, so a (dataset, model)'s seed re-runs start as soon as all its trials have results. No cell
 starts with less than 90 s left; at the deadline the running ones are stopped (recorded as 'killed at deadline'; run
 again with the same --out-dir on a still-warm machine, they resume from their checkpoints). --pack gets
 runs/<key>.{json,ipynb} of the results in OUT_DIR not in --seed-runs-from, failed/<key>.{ipynb,log}, summary.json.
@@ -19,10 +19,10 @@ A CPU rehearsal here: `--quick --device cpu --jobs 1 --budget-s 200 --datasets m
 import argparse, json, os, shutil, signal, subprocess, sys, tarfile, time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from plain_cells import ROOT, plain_command
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 from fame_nb.data import DataError, load_dataset
-from fame_nb.reproduce import grid
+from fame_nb.reproduce import grid, plain_command
 
 MARGIN = 90   # seconds of budget a new cell needs
 

@@ -4,7 +4,8 @@
 # (counted in notebooks). Extra arguments go to nbdev_test, e.g. `--flags slow` or `--path nbs/02_metrics.ipynb`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh || exit 1
+FAME_EXTRAS=${FAME_EXTRAS:-dev,cluster} bash scripts/install.sh || exit 1   # cluster: Ray, so the Ray executor test runs
+export FAME_REQUIRE_RAY=1
 VENV=${FAME_VENV:-.venv}
 # glibc: keep freed large blocks instead of returning them to the OS each step (1.3-1.8x faster training here)
 export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-4294967296} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-4294967296}
