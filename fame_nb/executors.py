@@ -82,6 +82,7 @@ class RayExecutor(SerialExecutor):
     def start(self):
         "Connect to the cluster, or start a local runtime; returns the `ray` module."
         if self.ray is not None: return self.ray
+        os.environ.setdefault('RAY_DEDUP_LOGS', '0')   # every epoch line of every cell, not "repeated 12x across cluster"
         try: import ray
         except ImportError: raise ImportError('--executor ray needs Ray: pip install "fame_nb[cluster]"') from None
         if not ray.is_initialized():
