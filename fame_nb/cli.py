@@ -48,8 +48,9 @@ def _reproduce(a):
                   out_dir=a.out_dir, figures_dir=a.figures_dir, device=a.device or 'auto', dry_run=a.dry_run,
                   epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses,
                   jobs=a.jobs, threads=a.threads, models=a.models, executor=a.executor, gpus_per_cell=a.gpus_per_cell,
-                  ray_address=a.ray_address, runner=a.runner, aggregate=a.aggregate)
+                  ray_address=a.ray_address, runner=a.runner, aggregate=a.aggregate, tuned_runs=a.tuned_from)
     away = f", {len(s['elsewhere'])} run by another reproduction" if s.get('elsewhere') else ''   # claims: 08_reproduce
+    if s.get('waiting'): print(f"waiting for the tuned grid's choice (--tuned-from): {', '.join(s['waiting'])}")
     print(f"{len(s['cells'])} cells: {len(s['done'])} run{away}, {len(s['skipped'])} already done, {len(s['failed'])} failed")
     for k, v in s.get('analyses', {}).items(): print(f"  analysis {k}: {v}")
     for k, e in s['failed'].items():
@@ -118,6 +119,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--ray-address', help='ray: join the cluster at ADDR (default: start a local Ray runtime)')
     r.add_argument('--runner', choices=['papermill', 'plain'], default='papermill',
                    help='execute run.ipynb with papermill (a Jupyter kernel) or tools/run_plain.py (no Jupyter)')
+    r.add_argument('--tuned-from', metavar='RUNS_DIR', help="a tuned profile's source grid's runs, e.g. results/paper/runs "
+                   "(the mechanism profile runs at the paper grid's chosen lr and dropout)")
     r.add_argument('--aggregate', action=argparse.BooleanOptionalAction, default=True,
                    help='run the tables (and the analyses) after the grid (default: yes)')
     r.add_argument('--dry-run', action='store_true', help='list the cells (run / skip) and stop')

@@ -15,9 +15,9 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU',
            'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S',
            'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant',
-           'paper_trials', 'Cell', 'grid', 'selected_point', 'selected_cells', 'experiments_dir', 'execute',
-           'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim',
-           'release', 'holding', 'run_claimed', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
+           'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point', 'selected_cells', 'experiments_dir',
+           'execute', 'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads',
+           'claim', 'release', 'holding', 'run_claimed', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -49,11 +49,14 @@ VARIANTS = {
     'fame-all':           ('fame', dict(fame_layers=0)),                        # every layer a FAME layer
     # ... and the score scale
     'fame-learnscale':    ('fame', dict(score_scale=-1.0)),                     # c learned, initialised at H
+    'fame-probs-scale1':  ('fame', dict(mix='probs', score_scale=1.0)),         # scale x mix: with fame, fame-scale1,
+    'fame-probs-learnscale': ('fame', dict(mix='probs', score_scale=-1.0)),     # fame-learnscale and fame-probs, all 6
 }
 BASELINES = ['sasrec', 'gru4rec', 'bert4rec', 'fmlp']
 ABLATIONS = ['fame-noMoE', 'fame-noGate', 'fame-noFacet', 'fame-slice', 'fame-probs', 'fame-scale1']
 MECHANISM = ['fame-tau0.3', 'fame-rinit1', 'fame-inputroute', 'fame-top1', 'fame-top1-balance', 'fame-ff4d',
-             'fame-unsharedff', 'fame-ff4d-unshared', 'fame-all', 'fame-learnscale']
+             'fame-unsharedff', 'fame-ff4d-unshared', 'fame-all', 'fame-learnscale', 'fame-probs-scale1',
+             'fame-probs-learnscale']
 SENSITIVITY = {f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4) for n in (1, 2, 4, 8)}
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
 SPARSE = {f'fame-pre-drop{round(p * 100)}': ('fame', dict(pretrain='facet', meta_drop=p)) for p in (0.25, 0.5, 0.75, 1.0)}
@@ -117,11 +120,13 @@ PROFILES = {
                   select=dict(seeds={'sasrec': 5, 'fmlp': 5, 'fame': 5, 'fame-pre': 5}, default_seeds=3,
                               derived={'fame-pre': 'fame'}),   # FAME + pre-training at FAME's chosen point
                   analyses={}),
-    # the mechanism study (issue 13): ablations, pre-training, sparse metadata, H x N at the defaults, the MECHANISM switches
-    'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=200, patience=10,
+    # the mechanism study (issue 13): ablations, pre-training, sparse metadata, H x N, the MECHANISM switches, each at
+    # the lr and dropout the paper grid chose for its model on that dataset (`tuned`: SASRec's for SASRec variants,
+    # FAME's for FAME variants), selected on masked validation as there
+    'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
                       variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE,
                                 *[f'fame-H{h}-N{n}' for h in (1, 2, 4) for n in (1, 2, 4, 8)], *MECHANISM],
-                      base={}, optional=['ml-20m'],
+                      base=dict(mask_history=True), tuned=dict(profile='paper', keys=('lr', 'dropout')), optional=['ml-20m'],
                       analyses=dict(mechanism={}, interpret=interpret_on('beauty'), cost=COST_GPU)),
 }
 
@@ -188,14 +193,29 @@ class Cell:
     @property
     def base(self): return self.variant.split('+')[0]
 
+def tuned_point(profile:str, tuned_runs, dataset:str, model:str) -> dict|None:
+    """The settings `profile` takes from a tuned grid (its `tuned`: the source profile and the `keys`) for the cells of
+    `model` on `dataset`: those keys of the point the source chose for `model` there (`selected_point` over its
+    trials in `tuned_runs`); None until all those trials have results, or when the source does not tune `model`."""
+    t = PROFILES[profile]['tuned']
+    if model not in PROFILES[t['profile']]['models']: return None
+    chosen = selected_point(tuned_runs, dataset, [v for v in paper_trials(t['profile']) if v.split('+')[0] == model])
+    return None if chosen is None else {k: variant(chosen)[1][k] for k in t['keys']}
+
 def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, patience=None, models=None,
-         out_dir=None) -> list[Cell]:
+         out_dir=None, tuned_runs=None) -> list[Cell]:
     """The cells of `profile`, optionally restricted to `datasets`, `seeds`, `variants` (or to the base `models`: 'fame'
     keeps every `fame+...` trial); `epochs`/`patience` override the profile's. A profile with tuning trials adds, once
     a (dataset, model)'s trials have all finished in `out_dir`, the re-runs of its selected point (`selected_cells`).
+    A profile that runs at a tuned grid's chosen points (`tuned`) reads them from `tuned_runs` (`tuned_point`); a
+    cell whose model is not tuned on its dataset yet is left out until it is.
     Unknown datasets, variants and models, and epochs or patience below 1, raise here, before anything runs."""
     if profile not in PROFILES: raise KeyError(f"unknown profile {profile!r}; choose from {', '.join(PROFILES)}")
     p = PROFILES[profile]
+    if 'tuned' in p and tuned_runs is None:
+        src = p['tuned']['profile']
+        raise ValueError(f"profile {profile!r} runs each cell at the {'/'.join(p['tuned']['keys'])} the {src!r} grid chose: "
+                         f"give that grid's runs folder (tuned_runs=; fame-nb reproduce --tuned-from), e.g. results/{src}/runs")
     from fame_nb.train import TrainConfig
     TrainConfig(**{k: v for k, v in dict(epochs=epochs, patience=patience).items() if v is not None})   # < 1: ValueError
     for ds in datasets or []: _check_dataset(ds)
@@ -209,9 +229,11 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
     for ds in datasets or p['datasets']:
         for v in names:
             model, kw = variant(v)
+            pt = tuned_point(profile, tuned_runs, ds, model) if 'tuned' in p else {}
+            if pt is None: continue                  # its model is not tuned on `ds` yet
             pat = patience or p.get('patience_by_model', {}).get(model, p['patience'])
             for s in seeds if seeds is not None else p['seeds']:
-                out.append(Cell(ds, v, int(s), epochs or p['epochs'], pat, {**p['base'], **kw}))
+                out.append(Cell(ds, v, int(s), epochs or p['epochs'], pat, {**p['base'], **pt, **kw}))
     if 'select' in p and out_dir is not None and not variants:
         out += [c for c in selected_cells(profile, out_dir, datasets, epochs, patience)
                 if seeds is None or c.seed in seeds]
@@ -519,7 +541,7 @@ def _dirs(out_dir=None, figures_dir=None) -> tuple[Path, Path]:
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
-              executor=None, gpus_per_cell=None, ray_address=None, runner='papermill') -> dict:
+              executor=None, gpus_per_cell=None, ray_address=None, runner='papermill', tuned_runs=None) -> dict:
     """Run every missing cell of the grid through an `executor` (`08a_executors`: 'serial', 'local' (the default when
     `jobs` > 1) or 'ray'), `jobs` at a time with `threads` torch threads (CPUs) each (`cell_threads`; Ray: 1, and
     `gpus_per_cell` of a GPU, on the cluster at `ray_address` or a local runtime), keep going past failures, then aggregate: the tables, then the profile's analysis notebooks (`analyses`: None runs them when the
@@ -528,12 +550,14 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     figures to `figures_dir` (default out_dir/figures, or figures/ when no out_dir is given either). With `progress`,
     each epoch of a running cell is a line prefixed with its key, and the grid's bar has an ETA. Each cell is `claim`ed
     before it runs: one that another reproduction on the same out-dir runs is waited for, not run again (`elsewhere`).
-    `runner` 'plain' executes the cells without Jupyter (`plain_command`). Returns done/skipped/failed/elsewhere keys."""
+    `runner` 'plain' executes the cells without Jupyter (`plain_command`); `tuned_runs`: the runs folder of the grid
+    whose chosen points a `tuned` profile takes (`tuned_point`). Returns done/skipped/failed/elsewhere/waiting keys."""
     from fame_nb.executors import make_executor
     ex = make_executor(executor, jobs, threads, gpus_per_cell, ray_address, device)   # checks them all; starts nothing
     jobs, threads = ex.jobs, ex.cpus
     if runner not in RUNNERS: raise ValueError(f"runner={runner!r}: expected one of {', '.join(map(repr, RUNNERS))}")
-    grid(profile, datasets, seeds, variants, epochs, patience, models)   # bad names fail here: nothing read, no kernel
+    tuned_runs = Path(tuned_runs).absolute() if tuned_runs else None
+    grid(profile, datasets, seeds, variants, epochs, patience, models, tuned_runs=tuned_runs)   # bad names fail here: nothing read, no kernel
     out_dir, figures_dir = _dirs(out_dir, figures_dir)
     where, asked = f'results -> {out_dir}/, figures -> {figures_dir}/', dict(out_dir=str(out_dir), figures_dir=str(figures_dir))
     out_dir, figures_dir = out_dir.absolute(), figures_dir.absolute()      # here, once: not in the cells' threads
@@ -541,16 +565,24 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     optional = set() if datasets else set(PROFILES[profile].get('optional', []))   # datasets asked for by name always run
     missing = {d for d in optional if not _available(d, data_dir)}   # e.g. ML-20M: only when its files are present
     def cells_now():
-        return [c for c in grid(profile, datasets, seeds, variants, epochs, patience, models, out_dir) if c.dataset not in missing]
+        return [c for c in grid(profile, datasets, seeds, variants, epochs, patience, models, out_dir, tuned_runs)
+                if c.dataset not in missing]
     cells = cells_now()
     todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
                    done=[], failed={}, elsewhere=[], executor=ex.name, jobs=jobs, threads=threads,
-                   gpus_per_cell=ex.gpus, **asked)
+                   gpus_per_cell=ex.gpus, waiting=[], **asked)
+    if 'tuned' in PROFILES[profile]:   # (dataset, model)s whose cells wait for the tuned grid's choice
+        ms = dict.fromkeys(variant(v)[0] for v in (variants or PROFILES[profile]['variants']))
+        summary['waiting'] = [f'{ds}:{m}' for ds in (datasets or PROFILES[profile]['datasets']) if ds not in missing
+                              for m in ms if (not models or any(v.split('+')[0] in models and variant(v)[0] == m
+                                                                for v in (variants or PROFILES[profile]['variants'])))
+                              and tuned_point(profile, tuned_runs, ds, m) is None]
     if analyses is None: analyses = not (datasets or seeds or variants or models)
     if dry_run:
         print(f'executor {ex.describe()}')
         print(where)
+        if summary['waiting']: print(f"wait  {', '.join(summary['waiting'])}: not tuned yet in {tuned_runs}")
         for c in cells:
             print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides),
                   ' '.join(f'{k}={v:g}' for k, v in ex.resources(c).items()))

@@ -45,6 +45,7 @@ def main():
     p.add_argument('--dry-run', action='store_true', help='list the cells it would run now, in order, and exit')
     p.add_argument('--quick', action='store_true', help='CPU rehearsal: 2 epochs, only the datasets whose files exist')
     p.add_argument('--profile', default='paper', help=argparse.SUPPRESS)
+    p.add_argument('--tuned-from', help="a tuned profile's source runs (the mechanism profile: the paper grid's runs)")
     a = p.parse_args()
     t_start = time.time(); deadline = t_start + a.budget_s
     signal.signal(signal.SIGTERM, on_term)
@@ -63,7 +64,8 @@ def main():
     running, status = {}, {}   # key -> (Popen, start time); key -> dict(status=, seconds=)
 
     def todo():   # grid's order (trial-major, then the seed re-runs), grouped by dataset in the order given
-        cells = sorted(grid(a.profile, datasets, models=a.models, out_dir=out_dir, epochs=2 if a.quick else None),
+        cells = sorted(grid(a.profile, datasets, models=a.models, out_dir=out_dir, epochs=2 if a.quick else None,
+                            tuned_runs=a.tuned_from),
                        key=lambda c: order[c.dataset])
         return [c for c in cells if c.key not in status and c.key not in running
                 and not (runs/f'{c.key}.json').exists()]
