@@ -57,7 +57,8 @@ ABLATIONS = ['fame-noMoE', 'fame-noGate', 'fame-noFacet', 'fame-slice', 'fame-pr
 MECHANISM = ['fame-tau0.3', 'fame-rinit1', 'fame-inputroute', 'fame-top1', 'fame-top1-balance', 'fame-ff4d',
              'fame-unsharedff', 'fame-ff4d-unshared', 'fame-all', 'fame-learnscale', 'fame-probs-scale1',
              'fame-probs-learnscale']
-SENSITIVITY = {f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4) for n in (1, 2, 4, 8)}
+SENSITIVITY = {**{f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4, 8) for n in (1, 2, 4, 8)},
+               **{f'sasrec-H{h}': ('sasrec', dict(n_heads=h)) for h in (1, 2, 4, 8)}}   # SASRec at the same H: the reference
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
 SPARSE = {f'fame-pre-drop{round(p * 100)}': ('fame', dict(pretrain='facet', meta_drop=p)) for p in (0.25, 0.5, 0.75, 1.0)}
 
@@ -119,15 +120,19 @@ PROFILES = {
                   models=['sasrec', 'fame', 'fmlp', 'sasrec-bce', 'fmlp-bce', 'gru4rec', 'bert4rec'], trials={'main': 8, 'low-lr': 3},
                   select=dict(seeds={'sasrec': 5, 'fmlp': 5, 'fame': 5, 'fame-pre': 5}, default_seeds=3,
                               derived={'fame-pre': 'fame'}),   # FAME + pre-training at FAME's chosen point
-                  analyses={}),
+                  analyses={}, paper_table=True),
     # the mechanism study (issue 13): ablations, pre-training, sparse metadata, H x N, the MECHANISM switches, each at
     # the lr and dropout the paper grid chose for its model on that dataset (`tuned`: SASRec's for SASRec variants,
     # FAME's for FAME variants), selected on masked validation as there
     'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
-                      variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE,
-                                *[f'fame-H{h}-N{n}' for h in (1, 2, 4) for n in (1, 2, 4, 8)], *MECHANISM],
+                      variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE, *MECHANISM],
                       base=dict(mask_history=True), tuned=dict(profile='paper', keys=('lr', 'dropout')), optional=['ml-20m'],
                       analyses=dict(mechanism={}, interpret=interpret_on('beauty'), cost=COST_GPU)),
+    # the paper's H x N figure, each point retuned (issue 13, item 4): FAME at H, N in {1, 2, 4, 8} and SASRec at the
+    # same H, 4 trials of lr x dropout each (`paper_trials`; heads and experts are the variant's, not drawn), the chosen
+    # trial re-run with 3 seeds; meant for the mechanism study's out-dir, whose analysis reads it
+    'sensitivity': dict(datasets=['beauty', 'toys'], seeds=[0], epochs=1000, patience=10, base=dict(mask_history=True),
+                        models=[*SENSITIVITY], trials={'main': 4}, select=dict(seeds={}, default_seeds=3), analyses={}),
 }
 
 # %% ../nbs/08_reproduce.ipynb #e7503f8e
@@ -139,11 +144,12 @@ STRATA = {'main': (SEARCH_SPACE, 0), 'low-lr': ({**SEARCH_SPACE, 'lr': ('log', 2
 MODEL_SPACE = {'fame': dict(n_heads=(1, 2, 4), n_experts=(1, 2, 4)),       # a model's own dimensions, drawn beside them
                'bert4rec': dict(mask_prob=(0.1, 0.2, 0.4))}
 
-def search_points(model:str, n_trials:int, seed:int=0, space:dict=SEARCH_SPACE) -> list[dict]:
+def search_points(model:str, n_trials:int, seed:int=0, space:dict=SEARCH_SPACE, fixed=()) -> list[dict]:
     """The first `n_trials` points of a scrambled Sobol sequence over `space` (+ the model's MODEL_SPACE): every
     model gets the same lr and dropout draws; lr rounded to 2 significant digits, dropout to 0.05. A longer run of
-    trials extends a shorter one (the sequence is a prefix), so a tuning grid can grow between sessions."""
-    extra = MODEL_SPACE.get(model, {})
+    trials extends a shorter one (the sequence is a prefix), so a tuning grid can grow between sessions. The `fixed`
+    keys (a variant's own settings, e.g. fame-H4-N2's heads and experts) are not drawn; the draws of the rest stay."""
+    extra = {k: v for k, v in MODEL_SPACE.get(model, {}).items() if k not in fixed}
     n_dims = len(space) + max(map(len, MODEL_SPACE.values()))
     from torch.quasirandom import SobolEngine
     u = SobolEngine(n_dims, scramble=True, seed=seed).draw(n_trials).double()
@@ -153,7 +159,8 @@ def search_points(model:str, n_trials:int, seed:int=0, space:dict=SEARCH_SPACE) 
         for (k, (kind, lo, hi)), x in zip(space.items(), row):
             if kind == 'log': pt[k] = float(f"{math.exp(math.log(lo) + x * (math.log(hi) - math.log(lo))):.2g}")
             else: pt[k] = round(round((lo + x * (hi - lo)) * 20) / 20, 2)
-        for (k, opts), x in zip(extra.items(), row[len(space):]): pt[k] = opts[min(int(x * len(opts)), len(opts) - 1)]
+        for (k, opts), x in zip(MODEL_SPACE.get(model, {}).items(), row[len(space):]):
+            if k in extra: pt[k] = opts[min(int(x * len(opts)), len(opts) - 1)]
         out.append(pt)
     return out
 
@@ -166,7 +173,7 @@ def paper_trials(profile:str='paper', models=None) -> list[str]:
     models = [m for m in p['models'] if not models or m in models]
     for stratum, n in (p['trials'] if isinstance(p['trials'], dict) else {'main': p['trials']}).items():
         space, seed = STRATA[stratum]
-        pts = {m: search_points(variant(m)[0], n, seed, space) for m in models}
+        pts = {m: search_points(variant(m)[0], n, seed, space, fixed=variant(m)[1]) for m in models}
         out += [trial_variant(m, pts[m][t]) for t in range(n) for m in models]
     return out
 
@@ -652,7 +659,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                 elif not todo: time.sleep(CLAIM_POLL_S)
     finally: ex.close(); bar.close()
     if aggregate and any((out_dir/'runs').glob('*.json')): run_tables(out_dir, figures_dir)
-    if aggregate and 'trials' in PROFILES[profile] and (out_dir/'runs').is_dir():   # the paper's table (15_paper_table)
+    if aggregate and PROFILES[profile].get('paper_table') and (out_dir/'runs').is_dir():   # the paper's table (15_paper_table)
         from fame_nb.paper_table import paper_table
         paper_table(out_dir/'runs', out_dir/'paper_table', figure=Path(figures_dir)/'paper_table.png', profile=profile)
     if aggregate and analyses:
