@@ -611,7 +611,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             credit[c.key] = max(share, credit.get(c.key, 0.0))
             bar.n = min(round(sum(credit.values()), 6), bar.total)     # a sum, not updates: no float drift past the total
             bar.set_postfix_str(f"{len(summary['done']) + len(summary['failed'])}/{bar.total} cells" +
-                                (f', {c.key}' if jobs == 1 else f', {ex.describe()}'))
+                                (f', {c.key}' if jobs == 1 else f", {ex.name}, {jobs or 'all'} at a time, {threads} threads each"))
     def epoch_line(c):
         def show(line):   # fit's "epoch  N  loss ..." with the cell's key and its epoch cap
             m = re.match(r'epoch\s+(\d+)(.*)', line)
