@@ -311,3 +311,35 @@ def router_stats(self:FAME, seq, batch_size:int=1024) -> dict:
         for i in range(0, len(seq), batch_size): self(seq[i:i + batch_size].to(dev), last_only=True)
     self.train(was)
     return log.stats()
+
+# %% ../nbs/05_fame.ipynb #11e65a87
+from contextlib import contextmanager
+
+@patch
+@contextmanager
+def knockout(self:FAME, part:str, head:int=0):
+    "While the block runs: the gate uniform ('gate'), every router uniform ('router'), or head `head` removed from the gate ('head')."
+    if part not in ("gate", "router", "head"): raise ValueError(f"part={part!r}: expected 'gate', 'router' or 'head'")
+    if part != "router" and not self.last.facet_heads: raise ValueError(f"knockout {part!r} needs facet heads")
+    if part == "head" and not (self.H > 1 and 0 <= head < self.H):
+        raise ValueError(f"knockout 'head' needs H > 1 and 0 <= head < H, not head={head} with H={self.H}")
+    layers = [m for m in self.modules() if isinstance(m, FAMELayer)]
+    gate_net, routers = self.gate_net, [(l, l.router.detach().clone(), l.routing) for l in layers]
+    try:
+        if part == "gate": self.gate_net = None                                      # gate_weights: 1/H
+        elif part == "router":
+            for l in layers:
+                with torch.no_grad(): l.router.zero_()                              # z = 0: beta = 1/N
+                l.routing = "soft"
+        else:
+            def gate_weights(Fh, full=FAME.gate_weights.__get__(self)):           # an instance attribute hides the method
+                g = full(Fh).clone(); g[..., head] = 0
+                return g / g.sum(-1, keepdim=True)
+            self.gate_weights = gate_weights
+        yield self
+    finally:
+        self.gate_net = gate_net
+        for l, w, r in routers:
+            with torch.no_grad(): l.router.copy_(w)
+            l.routing = r
+        self.__dict__.pop("gate_weights", None)

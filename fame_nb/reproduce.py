@@ -120,14 +120,14 @@ PROFILES = {
                   models=['sasrec', 'fame', 'fmlp', 'sasrec-bce', 'fmlp-bce', 'gru4rec', 'bert4rec'], trials={'main': 8, 'low-lr': 3, 'lower-lr': 2},
                   select=dict(seeds={'sasrec': 5, 'fmlp': 5, 'fame': 5, 'fame-pre': 5}, default_seeds=3,
                               derived={'fame-pre': 'fame'}),   # FAME + pre-training at FAME's chosen point
-                  analyses={}, paper_table=True),
+                  analyses=dict(knockout={}), paper_table=True),   # knockouts of every trained FAME
     # the mechanism study (issue 13): ablations, pre-training, sparse metadata, H x N, the MECHANISM switches, each at
     # the lr and dropout the paper grid chose for its model on that dataset (`tuned`: SASRec's for SASRec variants,
     # FAME's for FAME variants), selected on masked validation as there
     'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
                       variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE, *MECHANISM],
                       base=dict(mask_history=True), tuned=dict(profile='paper', keys=('lr', 'dropout')), optional=['ml-20m'],
-                      analyses=dict(mechanism={}, interpret=interpret_on('beauty'), cost=COST_GPU)),
+                      analyses=dict(mechanism={}, knockout={}, interpret=interpret_on('beauty'), cost=COST_GPU)),
     # the paper's H x N figure, each point retuned (issue 13, item 4): FAME at H, N in {1, 2, 4, 8} and SASRec at the
     # same H, 4 trials of lr x dropout each (`paper_trials`; heads and experts are the variant's, not drawn), the chosen
     # trial re-run with 3 seeds; meant for the mechanism study's out-dir, whose analysis reads it
@@ -678,7 +678,13 @@ def run_tables(out_dir=None, figures_dir=None):
     finally: make_portable(_written_since(out_dir, t0), out_dir)
 
 # %% ../nbs/08_reproduce.ipynb #75114f8c
-_READS_RUNS = ('mechanism',)   # analyses that read the grid's runs/*.json: every result is one of their inputs
+_READS_RUNS = ('mechanism', 'knockout')   # analyses that read the grid's runs/*.json: every result is one of their inputs
+
+@functools.lru_cache(maxsize=None)
+def _declared(name:str) -> frozenset:
+    "The parameters experiments/<name>.ipynb declares (its `parameters` cell)."
+    import papermill as pm
+    return frozenset(pm.inspect_notebook(str(experiments_dir()/f'{name}.ipynb')))
 
 def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device='auto'):
     "(papermill parameters, input files, note) of one analysis; the parameters are None when it cannot run."
@@ -694,7 +700,8 @@ def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device=
         if not inputs: return None, [], note
         params.update(checkpoints=json.dumps({label: str(p) for label, p in cks.items() if p.exists()}),
                       data_dir=str(Path(data_dir).resolve()) if data_dir else '')
-    if name == 'cost': params['device'] = device
+    if 'device' in _declared(name): params['device'] = device                    # cost, knockout
+    if 'data_dir' in _declared(name) and 'data_dir' not in params: params['data_dir'] = str(Path(data_dir).resolve()) if data_dir else ''
     params = {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in params.items()}
     return dict(params, results_dir=str(out_dir), figures_dir=str(figures_dir)), inputs, note
 

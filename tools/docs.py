@@ -118,6 +118,8 @@ def pages():
     out += [('Library', p.stem, p) for p in sorted((ROOT/'nbs').glob('[0-9]*.ipynb'))]
     out += [('Experiments', f'experiments_{p.stem}', p) for p in sorted((ROOT/'nbs'/'experiments').glob('*.ipynb'))]
     out += [('Results', f'results_{p.stem}', p) for p in sorted((ROOT/'results').glob('*.ipynb'))]
+    out += [('Results', f'results_{p.parent.name}_{p.stem}', p) for p in sorted((ROOT/'results').glob('*/*.ipynb'))
+            if p.parent.name != 'runs' and p.stem != 'tables']   # a sub-grid's analyses (results/paper/knockout.ipynb)
     return out
 
 
