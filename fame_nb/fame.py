@@ -59,8 +59,8 @@ class FAMELayer(nn.Module):
         if isinstance(self.ff, nn.ModuleList): return torch.stack([ff(a[..., h, :]) for h, ff in enumerate(self.ff)], -2)
         return self.ff(a)
 
-    def forward(self, x, pad_mask, last_only=False):
-        "-> (out, beta): out [B, Lq, H, d_h] (facet heads) or [B, Lq, d]; router weights beta [B, Lq, H, N]."
+    def expert_outputs(self, x, pad_mask, last_only=False):
+        "-> (f, xq, yq): the experts' attention outputs f^(h,m) [B, H, N, Lq, d_h]; the queries' rows of x and of its norm."
         B, L, d = x.shape
         H, N, dh = self.H, self.N, self.dh
         y = self.norm1(x) if self.norm_first else x
@@ -70,7 +70,13 @@ class FAMELayer(nn.Module):
         kv = self.kv(y).view(B, L, 2, H, dh).permute(2, 0, 3, 1, 4)              # [2, B, H, L, dh]
         mask = attention_mask(pad_mask, Lq).repeat(1, 1, N, 1)                    # [B, 1, N*Lq, L]
         f = attend(q, kv[0], kv[1], mask, self.attn_dropout if self.training else 0.0)
-        f = f.view(B, H, N, Lq, dh)                                               # f^(h,m)
+        return f.view(B, H, N, Lq, dh), xq, yq                                    # f^(h,m)
+
+    def forward(self, x, pad_mask, last_only=False):
+        "-> (out, beta): out [B, Lq, H, d_h] (facet heads) or [B, Lq, d]; router weights beta [B, Lq, H, N]."
+        B, d, H, N, dh = x.shape[0], x.shape[2], self.H, self.N, self.dh
+        f, xq, yq = self.expert_outputs(x, pad_mask, last_only)
+        Lq = xq.shape[1]
         if self.router_input == "experts": z = torch.einsum("bhmld,hmdn->bhln", f, self.router.view(H, N, dh, N))
         else: z = torch.einsum("bld,hdn->bhln", yq, self.router)                 # the layer input (as the queries see it)
         beta = (z if self.router_temp == 1 else z / self.router_temp).softmax(-1)
