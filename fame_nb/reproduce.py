@@ -127,7 +127,7 @@ PROFILES = {
     'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
                       variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE, *MECHANISM],
                       base=dict(mask_history=True), tuned=dict(profile='paper', keys=('lr', 'dropout')), optional=['ml-20m'],
-                      analyses=dict(mechanism={}, knockout={}, interpret=interpret_on('beauty'), cost=COST_GPU)),
+                      analyses=dict(knockout={}, mechanism={}, interpret=interpret_on('beauty'), cost=COST_GPU)),   # knockout first: mechanism reads it
     # the paper's H x N figure, each point retuned (issue 13, item 4): FAME at H, N in {1, 2, 4, 8} and SASRec at the
     # same H, 4 trials of lr x dropout each (`paper_trials`; heads and experts are the variant's, not drawn), the chosen
     # trial re-run with 3 seeds; meant for the mechanism study's out-dir, whose analysis reads it
