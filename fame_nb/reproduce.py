@@ -5,7 +5,6 @@
 # %% ../nbs/08_reproduce.ipynb #ff57d728
 from __future__ import annotations
 import functools, json, math, os, re, socket, sys, sysconfig, tempfile, threading, time, traceback, uuid
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -553,8 +552,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
               executor=None, gpus_per_cell=None, ray_address=None, runner='papermill', tuned_runs=None) -> dict:
     """Run every missing cell of the grid through an `executor` (`08a_executors`: 'serial', 'local' (the default when
     `jobs` > 1) or 'ray'), `jobs` at a time with `threads` torch threads (CPUs) each (`cell_threads`; Ray: 1, and
-    `gpus_per_cell` of a GPU, on the cluster at `ray_address` or a local runtime), keep going past failures, then aggregate: the tables, then the profile's analysis notebooks (`analyses`: None runs them when the
-    whole grid was asked for, not a subset). A profile with tuning trials goes on with the seed re-runs of each selected
+    `gpus_per_cell` of a GPU, on the cluster at `ray_address` or a local runtime), keep going past failures, then
+    aggregate: the tables, then the profile's analysis notebooks (`analyses`: None runs them when the whole grid was
+    asked for, not a subset). A profile with tuning trials goes on with the seed re-runs of each selected
     point as soon as its trials are done (`selected_cells`). Everything goes to `out_dir` (default results/) and the
     figures to `figures_dir` (default out_dir/figures, or figures/ when no out_dir is given either). With `progress`,
     each epoch of a running cell is a line prefixed with its key, and the grid's bar has an ETA. Each cell is `claim`ed
@@ -582,11 +582,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                    done=[], failed={}, elsewhere=[], executor=ex.name, jobs=jobs, threads=threads,
                    gpus_per_cell=ex.gpus, waiting=[], **asked)
     if 'tuned' in PROFILES[profile]:   # (dataset, model)s whose cells wait for the tuned grid's choice
-        ms = dict.fromkeys(variant(v)[0] for v in (variants or PROFILES[profile]['variants']))
+        ms = dict.fromkeys(variant(v)[0] for v in (variants or PROFILES[profile]['variants']) if not models or v.split('+')[0] in models)
         summary['waiting'] = [f'{ds}:{m}' for ds in (datasets or PROFILES[profile]['datasets']) if ds not in missing
-                              for m in ms if (not models or any(v.split('+')[0] in models and variant(v)[0] == m
-                                                                for v in (variants or PROFILES[profile]['variants'])))
-                              and tuned_point(profile, tuned_runs, ds, m) is None]
+                              for m in ms if tuned_point(profile, tuned_runs, ds, m) is None]
     if analyses is None: analyses = not (datasets or seeds or variants or models)
     if dry_run:
         print(f'executor {ex.describe()}')
