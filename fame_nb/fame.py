@@ -323,8 +323,8 @@ from contextlib import contextmanager
 
 @patch
 @contextmanager
-def knockout(self:FAME, part:str, head:int=0):
-    "While the block runs: the gate uniform ('gate'), every router uniform ('router'), or head `head` removed from the gate ('head')."
+def knockout(self:FAME, part:str, head:int=0, weights=None):
+    "While the block runs: the gate uniform or fixed to `weights` ('gate'), every router uniform ('router'), or head `head` removed from the gate ('head')."
     if part not in ("gate", "router", "head"): raise ValueError(f"part={part!r}: expected 'gate', 'router' or 'head'")
     if part != "router" and not self.last.facet_heads: raise ValueError(f"knockout {part!r} needs facet heads")
     if part == "head" and not (self.H > 1 and 0 <= head < self.H):
@@ -332,7 +332,11 @@ def knockout(self:FAME, part:str, head:int=0):
     layers = [m for m in self.modules() if isinstance(m, FAMELayer)]
     gate_net, routers = self.gate_net, [(l, l.router.detach().clone(), l.routing) for l in layers]
     try:
-        if part == "gate": self.gate_net = None                                      # gate_weights: 1/H
+        if part == "gate" and weights is None: self.gate_net = None                  # gate_weights: 1/H
+        elif part == "gate":
+            w = torch.as_tensor(weights, dtype=torch.float32).flatten()
+            if len(w) != self.H or (w < 0).any() or w.sum() <= 0: raise ValueError(f"weights: {self.H} non-negative numbers, not all 0")
+            self.gate_weights = lambda Fh: (w / w.sum()).to(Fh).expand(*Fh.shape[:-1])
         elif part == "router":
             for l in layers:
                 with torch.no_grad(): l.router.zero_()                              # z = 0: beta = 1/N
