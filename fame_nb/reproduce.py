@@ -233,11 +233,12 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
                  *(p['select'].get('derived', {}) if 'select' in p and not variants else [])]
         bad = [m for m in models if m not in known]
         if bad: raise KeyError(f"unknown model(s) {bad} for profile {profile!r}; its models: {', '.join(known)}")
-    out = []
+    out, tuned = [], {}   # tuned: (dataset, model) -> its point, read once per grid
     for ds in datasets or p['datasets']:
         for v in names:
             model, kw = variant(v)
-            pt = tuned_point(profile, tuned_runs, ds, model) if 'tuned' in p else {}
+            if 'tuned' in p and (ds, model) not in tuned: tuned[ds, model] = tuned_point(profile, tuned_runs, ds, model)
+            pt = tuned[ds, model] if 'tuned' in p else {}
             if pt is None: continue                  # its model is not tuned on `ds` yet
             pat = patience or p.get('patience_by_model', {}).get(model, p['patience'])
             for s in seeds if seeds is not None else p['seeds']:
@@ -696,10 +697,9 @@ def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device=
         missing = [spec['checkpoints'][label] for label, p in cks.items() if not p.exists()]
         if missing: note = 'no checkpoint for ' + ', '.join(missing)
         if not inputs: return None, [], note
-        params.update(checkpoints=json.dumps({label: str(p) for label, p in cks.items() if p.exists()}),
-                      data_dir=str(Path(data_dir).resolve()) if data_dir else '')
+        params['checkpoints'] = json.dumps({label: str(p) for label, p in cks.items() if p.exists()})
     if 'device' in _declared(name): params['device'] = device                    # cost, knockout
-    if 'data_dir' in _declared(name) and 'data_dir' not in params: params['data_dir'] = str(Path(data_dir).resolve()) if data_dir else ''
+    if 'data_dir' in _declared(name): params['data_dir'] = str(Path(data_dir).resolve()) if data_dir else ''   # interpret, knockout
     params = {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in params.items()}
     return dict(params, results_dir=str(out_dir), figures_dir=str(figures_dir)), inputs, note
 
