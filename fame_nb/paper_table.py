@@ -13,9 +13,10 @@ import pandas as pd
 from .metrics import per_user_from_top
 
 # %% auto #0
-__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'PUBLISHED', 'load_runs', 'choose',
-           'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'improvement', 'against_published', 'verdict',
-           'plan_of', 'paper_table', 'verdict_markdown', 'beauty_reading']
+__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'PUBLISHED',
+           'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness',
+           'improvement', 'against_published', 'verdict', 'plan_of', 'paper_table', 'tuning_figure', 'verdict_markdown',
+           'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -141,6 +142,30 @@ def summarise(runs:pd.DataFrame, chosen:pd.DataFrame, seeds_plan:dict|None=None)
         rows.append(row)
     return pd.DataFrame(rows)
 
+# %% ../nbs/15_paper_table.ipynb #13392693
+SHARPNESS_COLUMNS = ['dataset', 'model', 'chosen', 'chosen_valid', 'runner_up', 'runner_up_valid', 'margin', 'seeds',
+                     'seed_std', 'within_std', 'edge']
+
+def sharpness(runs:pd.DataFrame, chosen:pd.DataFrame, trials:dict) -> pd.DataFrame:
+    """Per tuned (dataset, model) of `chosen` with 2 or more trials done: the chosen trial's validation NDCG@20 (seed 0),
+    the runner-up trial's, the margin, the std of validation NDCG@20 over the chosen point's seeds (nan under 2 seeds)
+    and how many other trials lie within one such std of the winner (nan without a std)."""
+    out = []
+    for c in chosen.itertuples(index=False):
+        if not isinstance(c.chosen, str) or c.model not in trials: continue
+        r = runs[(runs.dataset == c.dataset) & runs.variant.isin(trials[c.model])]
+        v0 = r[r.seed == 0].set_index('variant').valid
+        if len(v0) < 2: continue
+        others = v0.drop(c.chosen).sort_values(ascending=False)
+        seeds = r[r.variant == c.chosen].valid
+        std = float(seeds.std(ddof=1)) if len(seeds) > 1 else float('nan')
+        out.append(dict(dataset=c.dataset, model=c.model, chosen=c.chosen, chosen_valid=float(v0[c.chosen]),
+                        runner_up=others.index[0], runner_up_valid=float(others.iloc[0]),
+                        margin=float(v0[c.chosen] - others.iloc[0]), seeds=len(seeds), seed_std=std,
+                        within_std=float('nan') if math.isnan(std) else int((others >= v0[c.chosen] - std).sum()),
+                        edge=c.edge))
+    return pd.DataFrame(out, columns=SHARPNESS_COLUMNS)
+
 # %% ../nbs/15_paper_table.ipynb #9cb1ff02
 FAME_MODELS = ('fame', 'fame-pre')
 IMPROVEMENT_COLUMNS = ['dataset', 'protocol', 'model', 'baseline', 'metric', 'model_mean', 'baseline_mean', 'rel_pct', 'seeds',
@@ -230,7 +255,8 @@ def plan_of(profile:str='paper') -> dict:
                 seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']))
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>.md` (and `figure`, a PNG) from the runs in `runs_dir`.
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>.md` (and `figure`, a PNG, with the
+    tuning figure beside it as `<figure stem>_tuning.png`) from the runs in `runs_dir`.
     `plan`: as `plan_of` returns (keys other than 'trials' optional); default: the profile's. Returns the frames."""
     plan = plan or plan_of(profile)
     trials, derived = plan['trials'], plan.get('derived', {})
@@ -240,9 +266,11 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
     chosen = choose(runs, trials, derived, datasets=plan.get('datasets'))
     sm = summarise(runs, chosen, plan.get('seeds'))
     imp = improvement(runs, sm) if len(sm) else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)
+    sh = sharpness(runs, chosen, trials) if len(runs) else pd.DataFrame(columns=SHARPNESS_COLUMNS)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     imp.to_csv(out.parent/f'{out.name}_improvement.csv', index=False)
+    sh.to_csv(out.parent/f'{out.name}_sharpness.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
     sel = sorted(set(runs.protocol)) if len(runs) else []
@@ -289,6 +317,18 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
         L.append(f"| {r.dataset} | {r.model} | {r.status} | {('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—'} | "
                  f"{r.trials}/{r.planned} | {r.edge or ''} | {r.seeds} | {'—' if math.isnan(r.best_epoch) else r.best_epoch} | "
                  f"{r.epochs_spent} | {r.hours_spent} | {'yes' if r.capped else ''} |")
+    L += ['', '### How sharp is each choice', '',
+          "Validation NDCG@20 of the chosen trial and of the runner-up (seed 0); seed std: the std of the chosen point's "
+          'validation NDCG@20 across its seeds; within: the other trials within one seed std of the winner (they cannot be '
+          'told apart from it on validation).', '']
+    if len(sh):
+        L += ['| dataset | model | chosen | valid | runner-up | valid | margin | seeds | seed std | within | edge |',
+              '|---|---|---|---|---|---|---|---|---|---|---|']
+        for r in sh.itertuples(index=False):
+            L.append(f"| {r.dataset} | {r.model} | `{r.chosen}` | {r.chosen_valid:.4f} | `{r.runner_up}` | {r.runner_up_valid:.4f} | "
+                     f"{r.margin:.4f} | {r.seeds} | {'—' if math.isnan(r.seed_std) else f'{r.seed_std:.4f}'} | "
+                     f"{'—' if math.isnan(r.within_std) else int(r.within_std)} | {r.edge or ''} |")
+    else: L.append('No model has two trials yet.')
     ap = against_published(sm) if len(sm) else pd.DataFrame(columns=['dataset'])
     L += ['', '## SASRec against published numbers (history masked)', '', '| dataset | metric | published | source | ours (SASRec) | ours / published |',
           '|---|---|---|---|---|---|']
@@ -308,7 +348,34 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
             piv.plot.bar(yerr=err, ax=ax, rot=0, capsize=2, legend=pr == 'masked')
             ax.set_title(f'test NDCG@20, {PROTOCOL_NAMES[pr]}', fontsize=9); ax.set_xlabel('')
         fig.tight_layout(); Path(figure).parent.mkdir(parents=True, exist_ok=True); fig.savefig(figure, dpi=120); plt.close(fig)
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap)
+    if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, sharpness=sh)
+
+def tuning_figure(runs, chosen, trials, sh, path):
+    "Validation NDCG@20 (seed 0) of every trial against its lr, a panel per dataset; the chosen trial ringed, with ± its seed std."
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt, matplotlib.ticker
+    dsets = list(dict.fromkeys(sh.dataset))
+    fig, axes = plt.subplots(1, len(dsets), figsize=(4.2 * len(dsets), 3.2), squeeze=False)
+    for ax, ds in zip(axes[0], dsets):
+        lrs = []
+        for k, (m, plan) in enumerate(trials.items()):
+            r = runs[(runs.dataset == ds) & (runs.seed == 0) & runs.variant.isin(plan)]
+            if r.empty: continue
+            lr = [_dims(v)['lr'] for v in r.variant]; lrs += lr
+            pts = ax.scatter(lr, r.valid, s=18, label=m, color=f'C{k}')
+            s = sh[(sh.dataset == ds) & (sh.model == m)]
+            if len(s):
+                s = s.iloc[0]
+                x = _dims(s.chosen)['lr']
+                ax.errorbar([x], [s.chosen_valid], yerr=[0 if math.isnan(s.seed_std) else s.seed_std], fmt='o', ms=9,
+                            mfc='none', mec=pts.get_facecolor()[0], ecolor=pts.get_facecolor()[0], capsize=3)
+        ax.set_xscale('log'); ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_xticks([t for t in (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2) if min(lrs) / 1.5 <= t <= max(lrs) * 1.5])
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f'{x:g}'))
+        ax.set_xlabel('lr'); ax.set_ylabel('valid NDCG@20 (seed 0)'); ax.set_title(ds, fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def verdict_markdown(path) -> str:
