@@ -5,7 +5,7 @@
 # %% ../nbs/08a_executors.ipynb #2bc77b86
 from __future__ import annotations
 import os
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from .reproduce import _one_line, cell_threads
 
@@ -22,9 +22,13 @@ class SerialExecutor:
     def resources(self, cell=None) -> dict: return dict(cpus=self.cpus)
     def describe(self) -> str: return f"{self.name}: {self.jobs} cell at a time, {self.cpus or 'default'} torch threads"
     def _call(self, task, cell, local): return task(cell, threads=self.cpus, **(local(cell) if local else {}))
-    def map(self, task, cells, local=None):
-        "Yield (cell, task(cell, threads=..., **local(cell))) for each cell, as each finishes."
-        for c in cells: yield c, self._call(task, c, local)
+    def map(self, task, cells, local=None, more=None):
+        "Yield (cell, task(cell, threads=..., **local(cell))) for each cell, as each finishes; then queue `more()`'s cells."
+        queue = list(cells)
+        while queue:
+            c = queue.pop(0)
+            yield c, self._call(task, c, local)
+            if more: queue += more()
     def close(self): pass
 
 # %% ../nbs/08a_executors.ipynb #99f8bb56
@@ -35,11 +39,15 @@ class LocalExecutor(SerialExecutor):
         jobs = int(jobs or os.cpu_count() or 1)
         self.jobs, self.cpus, self.gpus = jobs, cell_threads(jobs, cpus_per_cell), 0.0
     def describe(self) -> str: return f"{self.name}: {self.jobs} cells at a time, {self.cpus or 'default'} torch threads each"
-    def map(self, task, cells, local=None):
-        pool = ThreadPoolExecutor(self.jobs)
+    def map(self, task, cells, local=None, more=None):
+        pool, queue, running = ThreadPoolExecutor(self.jobs), list(cells), {}
         try:
-            futures = {pool.submit(self._call, task, c, local): c for c in cells}
-            for f in as_completed(futures): yield futures[f], f.result()
+            while queue or running:
+                while queue and len(running) < self.jobs:   # a free slot takes the next cell, also one `more` added
+                    c = queue.pop(0); running[pool.submit(self._call, task, c, local)] = c
+                for f in wait(running, return_when=FIRST_COMPLETED).done:
+                    yield running.pop(f), f.result()
+                    if more: queue += more()
         finally: pool.shutdown(wait=True, cancel_futures=True)   # Ctrl-C: no new cells; the running ones finish
 
 # %% ../nbs/08a_executors.ipynb #5202171d
@@ -93,7 +101,7 @@ class RayExecutor(SerialExecutor):
             self.started = True
         self.ray = ray
         return ray
-    def map(self, task, cells, local=None):
+    def map(self, task, cells, local=None, more=None):
         ray = self.start()
         fn = ray.remote(_ray_cell).options(num_cpus=self.cpus, num_gpus=self.gpus, max_retries=0)
         queue, pending = list(cells), {}
@@ -107,6 +115,7 @@ class RayExecutor(SerialExecutor):
                     try: out = ray.get(ref)
                     except Exception as e: out = ('failed', 0.0, _one_line(e))   # the worker died, or Ray failed the task
                     yield c, tuple(out)
+                    if more: queue += more()
         finally:
             for ref in pending: ray.cancel(ref)    # Ctrl-C: the cells resume from their checkpoints next time
     def close(self):

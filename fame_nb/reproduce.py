@@ -647,10 +647,12 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         bar.total += len(new); bar.refresh()
         return new
     tried = set()
+    def more():   # after each finished cell: the seed re-runs its trial made known start in the slot it left
+        new = fresh(); tried.update(c.key for c in new); return new
     try:
-        while todo:   # a second round only when finished trials made selected points' seed re-runs known
+        while todo:   # again only for what is left when the executor is done (cells another reproduction gave up)
             tried |= {c.key for c in todo}
-            for c, (status, sec, msg) in ex.map(task, todo, local): record(c, status, sec, msg)
+            for c, (status, sec, msg) in ex.map(task, todo, local, more=more): record(c, status, sec, msg)
             todo = fresh()
             while away and not todo:   # the rest runs elsewhere: wait for its results, or run what its owner left
                 for k, c in list(away.items()):
