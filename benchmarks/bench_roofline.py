@@ -28,16 +28,21 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fame_nb.data import load_dataset
-from fame_nb.split import leave_one_out, pad_left, train_pairs, batch_indices, trim_padding
+from fame_nb.split import leave_one_out, pad_left, train_pairs, batch_indices, trim_padding, length_chunks
 from fame_nb.metrics import evaluate
-from fame_nb.train import TrainConfig, build_model, dataset_defaults
+from fame_nb.train import TrainConfig, build_model, dataset_defaults, chunked_loss
 
 # (label, TrainConfig overrides, batchings); 'SASRec torch CE' + random batching is how every run trained before
-R_B = ('random', 'bucket')
+# 'chunks': random batches, each run in length chunks (`length_chunks=True`): the random batches' loss, less padding
+R_B, R_B_C = ('random', 'bucket'), ('random', 'bucket', 'chunks')
+BATCHINGS = {'random': dict(batching='random'), 'bucket': dict(batching='bucket'),
+             'chunks': dict(batching='random', length_chunks=True)}
 CONFIGS = [('SASRec torch CE', dict(model='sasrec', ce_impl='torch'), R_B),
-           ('SASRec', dict(model='sasrec'), R_B),
-           ('FAME H2 N1', dict(model='fame', n_heads=2, n_experts=1), R_B),
-           ('FAME H2 N4', dict(model='fame', n_heads=2, n_experts=4), R_B),
+           ('SASRec', dict(model='sasrec'), R_B_C),
+           ('FAME H2 N1', dict(model='fame', n_heads=2, n_experts=1), R_B_C),
+           ('FAME H2 N4', dict(model='fame', n_heads=2, n_experts=4), R_B_C),
+           ('FMLP-Rec', dict(model='fmlp'), ('random', 'chunks')),
+           ('SASRec BCE', dict(model='sasrec', loss='bce'), ('random', 'chunks')),
            ('FAME H2 N4 torch CE', dict(model='fame', n_heads=2, n_experts=4, ce_impl='torch'), ('random',)),
            ('SASRec chunked CE 1024', dict(model='sasrec', ce_impl='chunked', ce_chunk=1024), ('bucket',)),
            ('SASRec sampled K256', dict(model='sasrec', loss='sampled', n_negatives=256), ('bucket',)),
@@ -113,8 +118,11 @@ def time_epoch(model, cfg, pairs, batches, sample):
     for j, b in enumerate(idx[:2] + idx):                # two warm-up steps, not timed
         t0 = time.perf_counter()
         inp, tgt = trim_padding(pairs[0][b], pairs[1][b])
-        loss = model.loss(inp, tgt); opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        if j >= 2: t += time.perf_counter() - t0; seen += inp.numel(); real += int((tgt > 0).sum())
+        loss = chunked_loss(model, inp, tgt) if cfg.length_chunks else model.loss(inp, tgt)
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        if j >= 2:
+            t += time.perf_counter() - t0; real += int((tgt > 0).sum())
+            seen += sum(c[0].numel() for c in length_chunks(inp)) if cfg.length_chunks else inp.numel()
     scale = float((pairs[1] > 0).sum()) / real         # 1 for a whole epoch
     return t * scale, seen * scale
 
@@ -126,7 +134,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--batches', type=int, default=0, help='time K sampled batches per epoch (0: the whole epoch)')
     ap.add_argument('--only', nargs='*', help='labels of CONFIGS to run')
-    ap.add_argument('--batching', nargs='+', default=['random', 'bucket'])
+    ap.add_argument('--batching', nargs='+', default=['random', 'bucket', 'chunks'], choices=list(BATCHINGS))
     ap.add_argument('--no-eval', action='store_true', help='skip the evaluation pass')
     ap.add_argument('--catalogue', type=int, default=0,
                     help="score against a catalogue of this many items (the dataset's sequences, extra items never seen): "
@@ -156,10 +164,10 @@ def main():
         for label, kw, batchings in CONFIGS:
             if a.only and label not in a.only: continue
             for batching in [b for b in batchings if b in a.batching]:
-                cfg = base.update(batching=batching, **kw)
+                cfg = base.update(**BATCHINGS[batching], **kw)
                 torch.manual_seed(0)
                 model = build_model(cfg, n_items)
-                batches = batch_indices(pairs[0], cfg.batch_size, torch.Generator().manual_seed(0), batching=batching)
+                batches = batch_indices(pairs[0], cfg.batch_size, torch.Generator().manual_seed(0), batching=cfg.batching)
                 fl = train_flops(cfg, n_items, lens)
                 lfl = 3 * logit_flops(cfg, n_items, lens.sum())
                 shape_floor = lfl / 1e9 / RL + (fl - lfl) / 1e9 / R   # logits at their shape's rate, the rest at R

@@ -50,6 +50,7 @@ def with_mask(seq:torch.Tensor, mask_id:int, max_len:int) -> torch.Tensor:
 class BERT4Rec(SASRec):
     "BERT4Rec: bidirectional Transformer, Cloze training, a [MASK] appended to the history at inference."
     causal = False   # SASRec's blocks, bidirectional
+    chunkable = False   # its loss masks the batch as a whole (`cloze`): no length chunks
     def __init__(self, n_items:int, max_len:int=50, d:int=64, n_layers:int=2, n_heads:int=2, dropout:float=0.2,
                  mask_prob:float=0.2,        # Cloze: each real training position is masked with this probability
                  ft_ratio:float=0.5,         # probability that a training batch masks only each row's last item

@@ -229,12 +229,18 @@ def _nll(self:FAME, o, keep, t):   # the next-item loss of forward's output `o` 
     return -(gk.log() + log_p_t.T).logsumexp(-1).mean()
 
 @patch
+def target_states(self:FAME, seq, keep): return {k: v[keep] for k, v in self(seq).items()}   # forward's output at `keep`
+
+@patch
+def states_loss(self:FAME, o, t):   # the loss from `target_states` (as `NextItemHead`'s: chunks of a batch concatenated)
+    nll, c = self._nll(o, torch.ones_like(t, dtype=torch.bool), t), self.config["router_balance"]
+    if c > 0 and self.N > 1: return nll + c * self.balance_loss(o["beta"])   # see "Load balancing" below
+    return nll
+
+@patch
 def loss(self:FAME, seq, target):
     keep = target > 0
-    o, t = self(seq), target[keep]
-    nll, c = self._nll(o, keep, t), self.config["router_balance"]
-    if c > 0 and self.N > 1: return nll + c * self.balance_loss(o["beta"][keep])   # see "Load balancing" below
-    return nll
+    return self.states_loss(self.target_states(seq, keep), target[keep])
 
 # %% ../nbs/05_fame.ipynb #ca027e6f
 @patch

@@ -166,10 +166,18 @@ class NextItemHead:
         "The user states at the positions `keep` (those with a target)."
         return self.hidden(seq)[keep]
 
+    chunkable = True   # the loss is a function of per-target states: `train_epoch` may run a batch in length chunks
+
+    def target_states(self, seq, keep):   # what the loss needs at the positions `keep`: the user states [P, d]
+        return self.hidden_at(seq, keep)
+
+    def states_loss(self, states, t):     # the loss of the targets `t` [P] from their `target_states`
+        return self.next_item(states, self.item_emb.weight, t)
+
     def loss(self, seq, target):
         "`next_item`'s loss over the positions that have a target (`target > 0`)."
         keep = target > 0
-        return self.next_item(self.hidden_at(seq, keep), self.item_emb.weight, target[keep])
+        return self.states_loss(self.target_states(seq, keep), target[keep])
 
     def scores(self, seq): return self.output(self.hidden(seq, last_only=True))   # [B, n_items+1], the next item
     def all_scores(self, seq): return self.output(self.hidden(seq))                # [B, L, n_items+1], every position

@@ -12,7 +12,7 @@ import torch
 from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
 
 from .data import SeqDataset, DataError
-from .split import leave_one_out, pad_left, train_pairs, train_batches, trim_padding
+from .split import leave_one_out, pad_left, train_pairs, train_batches, trim_padding, length_chunks
 from .metrics import evaluate
 from .text import pick_device            # 10_text: below both this module and fame_nb.pretrain
 from .pretrain import PretrainConfig, pretrain_and_init
@@ -21,8 +21,8 @@ _all_ = ['pick_device']   # still importable from here
 
 # %% auto #0
 __all__ = ['MODELS', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'save_checkpoint',
-           'save_json', 'CheckpointError', 'load_checkpoint', 'selection_protocol', 'loss_weight', 'train_epoch',
-           'LoopState', 'save_state', 'resume_state', 'fit', 'pick_device']
+           'save_json', 'CheckpointError', 'load_checkpoint', 'selection_protocol', 'loss_weight', 'chunked_loss',
+           'train_epoch', 'LoopState', 'save_state', 'resume_state', 'fit', 'pick_device']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
 MODELS = {'sasrec': 'fame_nb.sasrec:SASRec', 'fame': 'fame_nb.fame:FAME', 'gru4rec': 'fame_nb.gru4rec:GRU4Rec',
@@ -61,6 +61,7 @@ class TrainConfig(PretrainConfig):
     weight_decay: float = 0.0
     batch_size: int = 128
     batching: str = 'random'     # 'random' (a permutation cut into batches) | 'bucket' (users of similar length; 01_split)
+    length_chunks: bool = False  # on CPU, run each batch in chunks of similar length (01_split): the same loss, less padding
     loss_norm: str = 'batch'     # 'batch': mean over the batch's targets | 'epoch': sum / the epoch's mean targets per batch
     loss: str = 'ce'             # next-item loss (04_sasrec): 'ce' (full cross-entropy) | 'sampled' (sampled softmax) | 'bce' (1 negative)
     n_negatives: int = 256       # loss='sampled': negatives per batch, shared by its positions
@@ -199,6 +200,13 @@ def loss_weight(tgt, mean_targets:float, loss_norm:str='batch'):
 # %% ../nbs/06_train.ipynb #ea8b76b8
 def _epoch_seed(seed, epoch): return seed * 1_000_003 + epoch
 
+def chunked_loss(model, inp, tgt, chunk_cost:int=256):
+    "`model.loss(inp, tgt)` computed over `length_chunks` of the batch: each chunk's target states, one loss over all."
+    parts = [(model.target_states(x, y > 0), y[y > 0]) for x, y in length_chunks(inp, tgt, chunk_cost=chunk_cost)]
+    s0 = parts[0][0]
+    states = ({k: torch.cat([s[k] for s, _ in parts]) for k in s0} if isinstance(s0, dict) else torch.cat([s for s, _ in parts]))
+    return model.states_loss(states, torch.cat([t for _, t in parts]))
+
 def train_epoch(model, opt, pairs, cfg:TrainConfig, epoch:int, progress:bool=False) -> float:
     "One pass over the training `pairs` (`train_pairs`) in epoch `epoch`'s seeded order; the mean batch loss."
     device = next(model.parameters()).device
@@ -207,6 +215,9 @@ def train_epoch(model, opt, pairs, cfg:TrainConfig, epoch:int, progress:bool=Fal
     mean_targets = float((pairs[1] > 0).sum()) / n_batches
     torch.manual_seed(_epoch_seed(cfg.seed, epoch))
     gen = torch.Generator().manual_seed(_epoch_seed(cfg.seed, epoch))
+    if cfg.length_chunks and not getattr(model, 'chunkable', False):
+        raise ValueError(f"length_chunks=True: {cfg.model} cannot run a batch in chunks (its loss needs the whole batch)")
+    chunks = cfg.length_chunks and device.type == 'cpu'   # a GPU runs these small models launch-bound: a chunk costs a pass
     model.train()
     total, count = torch.zeros((), device=device), 0
     bar = tqdm(train_batches(pairs, cfg.max_len, cfg.batch_size, generator=gen, batching=cfg.batching), total=n_batches,
@@ -215,7 +226,8 @@ def train_epoch(model, opt, pairs, cfg:TrainConfig, epoch:int, progress:bool=Fal
         inp, tgt = trim_padding(inp, tgt)  # all-padding columns change nothing (right-aligned positions)
         inp, tgt = inp.to(device, non_blocking=True), tgt.to(device, non_blocking=True)
         with torch.autocast('cuda', dtype=torch.bfloat16) if use_amp else contextlib.nullcontext():
-            loss = model.loss(inp, tgt) * loss_weight(tgt, mean_targets, cfg.loss_norm)
+            loss = (chunked_loss(model, inp, tgt) if chunks else model.loss(inp, tgt)) \
+                   * loss_weight(tgt, mean_targets, cfg.loss_norm)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
