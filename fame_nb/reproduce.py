@@ -61,13 +61,14 @@ SENSITIVITY = {**{f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for 
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
 SPARSE = {f'fame-pre-drop{round(p * 100)}': ('fame', dict(pretrain='facet', meta_drop=p)) for p in (0.25, 0.5, 0.75, 1.0)}
 
-def _base(p:dict, dataset:str, name:str) -> dict:
-    """A profile's base overrides for `dataset` and the grid model `name`: `length_chunks` off for the (dataset, model)s
-    of `began_without_chunks` and for a model whose loss needs the whole batch (BERT4Rec: not `chunkable`)."""
+def _base(p:dict, dataset:str, name:str, trial:bool=False) -> dict:
+    """A profile's base overrides for a cell of the grid model `name` on `dataset`: `length_chunks` off in the tuning
+    trials of `trials_without_chunks` (`trial`: a trial cell) and for a model whose loss needs the whole batch (BERT4Rec:
+    not `chunkable`)."""
     import importlib
     from fame_nb.train import MODELS
     mod, cls = MODELS[variant(name)[0]].split(':')
-    off = (name in p.get('began_without_chunks', {}).get(dataset, ())
+    off = ((trial and name in p.get('trials_without_chunks', {}).get(dataset, ()))
            or not getattr(getattr(importlib.import_module(mod), cls), 'chunkable', False))
     return {**p['base'], **({'length_chunks': False} if off and p['base'].get('length_chunks') else {})}
 
@@ -126,14 +127,15 @@ PROFILES = {
     # (`paper_trials`), selected on masked validation NDCG@20, the chosen point re-run with more seeds (`selected_cells`)
     'paper': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], optional=['ml-20m'], seeds=[0],
                   epochs=1000, patience=10, patience_by_model={'bert4rec': 20}, base=dict(mask_history=True, length_chunks=True),
-                  began_without_chunks={'beauty': ('sasrec', 'fame', 'fmlp', 'fame-pre')},   # they finish as they began
+                  trials_without_chunks={'beauty': ('sasrec', 'fame', 'fmlp')},   # their tuning trials began before length_chunks
                   models=['sasrec', 'fame', 'fmlp', 'sasrec-bce', 'fmlp-bce', 'gru4rec', 'bert4rec'], trials={'main': 8, 'low-lr': 3, 'lower-lr': 2},
                   select=dict(seeds={'sasrec': 5, 'fmlp': 5, 'fame': 5, 'fame-pre': 5}, default_seeds=3,
                               derived={'fame-pre': 'fame'}),   # FAME + pre-training at FAME's chosen point
                   analyses=dict(knockout={}), paper_table=True),   # knockouts of every trained FAME
     # `length_chunks` (06_train: each batch's loss computed in chunks of similar length, 1.6-2.6x faster Amazon epochs on
-    # CPU, the same loss and gradient) is on, except for the (dataset, model)s whose runs began without it
-    # (`began_without_chunks`): every run of one (dataset, model) follows one procedure, and a killed cell resumes
+    # CPU; the same batches, loss and gradient, and dropout masks of the same distribution, so a run with it is a
+    # replicate of the same procedure) is on, except in the tuning trials that began without it
+    # (`trials_without_chunks`: a killed cell resumes only under its own config) and for BERT4Rec (not `chunkable`)
     # the mechanism study (issue 13): ablations, pre-training, sparse metadata, H x N, the MECHANISM switches, each at
     # the lr and dropout the paper grid chose for its model on that dataset (`tuned`: SASRec's for SASRec variants,
     # FAME's for FAME variants), selected on masked validation as there
@@ -256,7 +258,7 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
             if pt is None: continue                  # its model is not tuned on `ds` yet
             pat = patience or p.get('patience_by_model', {}).get(model, p['patience'])
             for s in seeds if seeds is not None else p['seeds']:
-                out.append(Cell(ds, v, int(s), epochs or p['epochs'], pat, {**_base(p, ds, v.split('+')[0]), **pt, **kw}))
+                out.append(Cell(ds, v, int(s), epochs or p['epochs'], pat, {**_base(p, ds, v.split('+')[0], 'trials' in p), **pt, **kw}))
     if 'select' in p and out_dir is not None and not variants:
         out += [c for c in selected_cells(profile, out_dir, datasets, epochs, patience)
                 if seeds is None or c.seed in seeds]
