@@ -279,7 +279,9 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
          + (f" ({runs.attrs.get('skipped_old', 0)} older runs without both protocols left out)" if runs.attrs.get('skipped_old') else '')
          + f". Model and epoch chosen on **{', '.join(PROTOCOL_NAMES[s] for s in sel) or '—'}** validation NDCG@20; "
          "mean ± std over the seeds of the chosen point; † = the model's tuning trials are not all done (provisional "
-         "choice); — = no run.", '']
+         "choice); — = no run."
+         + (f" {n_chunked} of the {len(runs)} runs trained with `length_chunks` (the same batches, loss and gradient; other "
+            "dropout draws: `06_train`)." if (n_chunked := int(sum(bool(c.get('length_chunks')) for c in runs.config)) if len(runs) else 0) else ''), '']
     for pr in PROTOCOLS:
         L += [f"## Test, {PROTOCOL_NAMES[pr]}", '', '| dataset | metric | ' + ' | '.join(models) + ' | FAME vs best baseline |',
               '|---|---|' + '---|' * len(models) + '---|']
