@@ -23,12 +23,12 @@ class SerialExecutor:
     def describe(self) -> str: return f"{self.name}: {self.jobs} cell at a time, {self.cpus or 'default'} torch threads"
     def _call(self, task, cell, local): return task(cell, threads=self.cpus, **(local(cell) if local else {}))
     def map(self, task, cells, local=None, more=None):
-        "Yield (cell, task(cell, threads=..., **local(cell))) for each cell, as each finishes; then queue `more()`'s cells."
+        "Yield (cell, task(cell, threads=..., **local(cell))) for each cell, as each finishes; `more()`'s cells go first."
         queue = list(cells)
         while queue:
             c = queue.pop(0)
             yield c, self._call(task, c, local)
-            if more: queue += more()
+            if more: queue[:0] = more()
     def close(self): pass
 
 # %% ../nbs/08a_executors.ipynb #99f8bb56
@@ -47,7 +47,7 @@ class LocalExecutor(SerialExecutor):
                     c = queue.pop(0); running[pool.submit(self._call, task, c, local)] = c
                 for f in wait(running, return_when=FIRST_COMPLETED).done:
                     yield running.pop(f), f.result()
-                    if more: queue += more()
+                    if more: queue[:0] = more()
         finally: pool.shutdown(wait=True, cancel_futures=True)   # Ctrl-C: no new cells; the running ones finish
 
 # %% ../nbs/08a_executors.ipynb #5202171d
@@ -115,7 +115,7 @@ class RayExecutor(SerialExecutor):
                     try: out = ray.get(ref)
                     except Exception as e: out = ('failed', 0.0, _one_line(e))   # the worker died, or Ray failed the task
                     yield c, tuple(out)
-                    if more: queue += more()
+                    if more: queue[:0] = more()
         finally:
             for ref in pending: ray.cancel(ref)    # Ctrl-C: the cells resume from their checkpoints next time
     def close(self):
