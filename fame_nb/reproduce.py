@@ -16,7 +16,8 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'MECHANISM', 'SENSITIVITY', 'SP
            'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant',
            'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point', 'selected_cells', 'experiments_dir',
            'execute', 'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads',
-           'claim', 'release', 'holding', 'run_claimed', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
+           'claim', 'release', 'holding', 'run_claimed', 'run_order', 'reproduce', 'run_tables', 'run_analyses',
+           'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -563,6 +564,14 @@ def _dirs(out_dir=None, figures_dir=None) -> tuple[Path, Path]:
     if figures_dir is None: figures_dir = 'figures' if out_dir is None else Path(out_dir)/'figures'
     return Path('results' if out_dir is None else out_dir), Path(figures_dir)
 
+def run_order(cells:list[Cell], out_dir, models=()) -> list[Cell]:
+    """The order in which to run `cells`: first those a killed run began (a `last.pt` in out_dir/checkpoints/<key>: they
+    resume), then model by model in the order of `models` (a profile's; the others after them, as they come), so that a
+    tuned model's trials, and then (`more`) its seed re-runs, finish before the next model's trials begin."""
+    models = list(dict.fromkeys([*models, *(c.base for c in cells)]))
+    begun = lambda c: (Path(out_dir)/'checkpoints'/c.key/'last.pt').exists()
+    return sorted(cells, key=lambda c: (not begun(c), models.index(c.base)))   # stable: the grid's order otherwise
+
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
@@ -594,7 +603,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         return [c for c in grid(profile, datasets, seeds, variants, epochs, patience, models, out_dir, tuned_runs)
                 if c.dataset not in missing]
     cells = cells_now()
-    todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
+    todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, PROFILES[profile].get('models', ()))
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
                    done=[], failed={}, elsewhere=[], executor=ex.name, jobs=jobs, threads=threads,
                    gpus_per_cell=ex.gpus, waiting=[], **asked)
@@ -607,7 +616,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         print(f'executor {ex.describe()}')
         print(where)
         if summary['waiting']: print(f"wait  {', '.join(summary['waiting'])}: not tuned yet in {tuned_runs}")
-        for c in cells:
+        for c in [c for c in cells if c not in todo] + todo:   # the cells to run in the order they will run
             print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides),
                   ' '.join(f'{k}={v:g}' for k, v in ex.resources(c).items()))
         if analyses and aggregate:
