@@ -160,7 +160,7 @@ SEARCH_SPACE = dict(lr=('log', 5e-4, 5e-3), dropout=('linear', 0.1, 0.7))   # ev
 STRATA = {'main': (SEARCH_SPACE, 0), 'low-lr': ({**SEARCH_SPACE, 'lr': ('log', 2e-4, 5e-4)}, 1),
           'lower-lr': ({**SEARCH_SPACE, 'lr': ('log', 1e-4, 2e-4)}, 2)}
 MODEL_SPACE = {'fame': dict(n_heads=(1, 2, 4), n_experts=(1, 2, 4)),       # a model's own dimensions, drawn beside them
-               'bert4rec': dict(mask_prob=(0.1, 0.2, 0.4))}
+               'bert4rec': dict(mask_prob=(0.1, 0.2, 0.4), ft_ratio=(0.0, 0.25, 0.5))}   # Petrov & Macdonald: both tuned
 
 def search_points(model:str, n_trials:int, seed:int=0, space:dict=SEARCH_SPACE, fixed=()) -> list[dict]:
     """The first `n_trials` points of a scrambled Sobol sequence over `space` (+ the model's MODEL_SPACE): every
