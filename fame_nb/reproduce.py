@@ -539,6 +539,12 @@ def _one_line(e:BaseException) -> str:
     s = str(e).strip()
     return f"{type(e).__name__}: {s.splitlines()[-1] if s else ''}"
 
+def _where(e:BaseException) -> str:
+    "` (at file:line in function)` for a system error (OSError) of this process: its message names a path, not the code."
+    if not isinstance(e, OSError) or e.__traceback__ is None: return ''   # the kernel's and this library's errors say it
+    f = traceback.extract_tb(e.__traceback__)[-1]
+    return f" (at {Path(f.filename).name}:{f.lineno} in {f.name})"
+
 def run_claimed(cell:Cell, out_dir, data_dir=None, device='auto', threads=0, runner='papermill', on_epoch=None,
                 on_start=None) -> tuple[str, float, str]:
     """Claim `cell` in `out_dir`, run it (`run_cell`) holding the claim, release. Returns (status, seconds, message):
@@ -550,7 +556,7 @@ def run_claimed(cell:Cell, out_dir, data_dir=None, device='auto', threads=0, run
         if (out_dir/'runs'/f'{cell.key}.json').exists(): return 'elsewhere', 0.0, ''
         if on_start: on_start()
         try: run_cell(cell, out_dir, data_dir=data_dir, device=device, threads=threads, on_epoch=on_epoch, runner=runner)
-        except Exception as e: return 'failed', time.time() - t0, _one_line(e)
+        except Exception as e: return 'failed', time.time() - t0, _one_line(e) + _where(e)
     return 'done', time.time() - t0, ''
 
 # %% ../nbs/08_reproduce.ipynb #a38f7012
