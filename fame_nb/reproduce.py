@@ -66,11 +66,9 @@ def _base(p:dict, dataset:str, name:str, trial:bool=False) -> dict:
     """A profile's base overrides for a cell of the grid model `name` on `dataset`: `length_chunks` off in the tuning
     trials of `trials_without_chunks` (`trial`: a trial cell) and for a model whose loss needs the whole batch (BERT4Rec:
     not `chunkable`)."""
-    import importlib
-    from fame_nb.train import MODELS
-    mod, cls = MODELS[variant(name)[0]].split(':')
+    from fame_nb.train import model_class
     off = ((trial and name in p.get('trials_without_chunks', {}).get(dataset, ()))
-           or not getattr(getattr(importlib.import_module(mod), cls), 'chunkable', False))
+           or not getattr(model_class(variant(name)[0]), 'chunkable', False))
     return {**p['base'], **({'length_chunks': False} if off and p['base'].get('length_chunks') else {})}
 
 def variant(name:str):

@@ -20,9 +20,9 @@ from .pretrain import PretrainConfig, pretrain_and_init
 _all_ = ['pick_device']   # still importable from here
 
 # %% auto #0
-__all__ = ['MODELS', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'build_model', 'n_params', 'save_checkpoint',
-           'save_json', 'CheckpointError', 'load_checkpoint', 'selection_protocol', 'loss_weight', 'chunked_loss',
-           'train_epoch', 'LoopState', 'save_state', 'resume_state', 'fit', 'pick_device']
+__all__ = ['MODELS', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'model_class', 'build_model', 'n_params',
+           'save_checkpoint', 'save_json', 'CheckpointError', 'load_checkpoint', 'selection_protocol', 'loss_weight',
+           'chunked_loss', 'train_epoch', 'LoopState', 'save_state', 'resume_state', 'fit', 'pick_device']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
 MODELS = {'sasrec': 'fame_nb.sasrec:SASRec', 'fame': 'fame_nb.fame:FAME', 'gru4rec': 'fame_nb.gru4rec:GRU4Rec',
@@ -121,10 +121,14 @@ def dataset_defaults(name:str) -> dict:
     return dict(max_len=200) if str(name).lower().startswith('ml-') else {}
 
 # %% ../nbs/06_train.ipynb #1b350ba7
+def model_class(model:str) -> type:
+    "The class `MODELS` names for `model` ('sasrec', 'fame', ...), imported."
+    mod, name = MODELS[model].split(':')
+    return getattr(importlib.import_module(mod), name)
+
 def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     "Instantiate `cfg.model` for a catalogue of `n_items` items."
-    mod, name = MODELS[cfg.model].split(':')
-    cls = getattr(importlib.import_module(mod), name)
+    cls = model_class(cfg.model)
     accepted = inspect.signature(cls).parameters
     kw = {k: v for k, v in asdict(cfg).items() if k in accepted and k != 'n_items'}
     from fame_nb.sasrec import NextItemLoss   # its options are the loss keys a model must accept to honour them
