@@ -31,6 +31,7 @@ from fame_nb.data import load_dataset
 from fame_nb.split import leave_one_out, pad_left, train_pairs, batch_indices, trim_padding, length_chunks
 from fame_nb.metrics import evaluate
 from fame_nb.train import TrainConfig, build_model, dataset_defaults, chunked_loss
+from fame_nb.sasrec import ce_precision
 
 # (label, TrainConfig overrides, batchings); 'SASRec torch CE' + random batching is how every run trained before
 # 'chunks': random batches, each run in length chunks (`length_chunks=True`): the random batches' loss, less padding
@@ -43,7 +44,12 @@ CONFIGS = [('SASRec torch CE', dict(model='sasrec', ce_impl='torch'), R_B),
            ('FAME H2 N4', dict(model='fame', n_heads=2, n_experts=4), R_B_C),
            ('FMLP-Rec', dict(model='fmlp'), ('random', 'chunks')),
            ('SASRec BCE', dict(model='sasrec', loss='bce'), ('random', 'chunks')),
-           ('FAME H2 N4 torch CE', dict(model='fame', n_heads=2, n_experts=4, ce_impl='torch'), ('random',)),
+           # the loss's item products in bf16 (04_sasrec `ce_precision`; `ce_impl='auto'` takes the chunked loss)
+           ('SASRec bf16 CE', dict(model='sasrec', ce_dtype='bfloat16'), ('chunks',)),
+           ('SASRec bf16 CE 512', dict(model='sasrec', ce_dtype='bfloat16', ce_chunk=512), ('chunks',)),
+           ('FAME H2 N4 bf16 CE', dict(model='fame', n_heads=2, n_experts=4, ce_dtype='bfloat16'), ('chunks',)),
+           ('FMLP-Rec bf16 CE', dict(model='fmlp', ce_dtype='bfloat16'), ('chunks',)),
+                      ('FAME H2 N4 torch CE', dict(model='fame', n_heads=2, n_experts=4, ce_impl='torch'), ('random',)),
            ('SASRec chunked CE 1024', dict(model='sasrec', ce_impl='chunked', ce_chunk=1024), ('bucket',)),
            ('SASRec sampled K256', dict(model='sasrec', loss='sampled', n_negatives=256), ('bucket',)),
            ('FAME H2 N4 sampled K256', dict(model='fame', n_heads=2, n_experts=4, loss='sampled', n_negatives=256), ('bucket',))]
@@ -118,7 +124,8 @@ def time_epoch(model, cfg, pairs, batches, sample):
     for j, b in enumerate(idx[:2] + idx):                # two warm-up steps, not timed
         t0 = time.perf_counter()
         inp, tgt = trim_padding(pairs[0][b], pairs[1][b])
-        loss = chunked_loss(model, inp, tgt) if cfg.length_chunks else model.loss(inp, tgt)
+        with ce_precision(cfg.ce_dtype):
+            loss = chunked_loss(model, inp, tgt) if cfg.length_chunks else model.loss(inp, tgt)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         if j >= 2:
             t += time.perf_counter() - t0; real += int((tgt > 0).sum())

@@ -4,11 +4,13 @@
 
 # %% auto #0
 __all__ = ['full_softmax_loss', 'item_scores', 'FusedCrossEntropy', 'fused_cross_entropy', 'ChunkedCrossEntropy',
-           'chunked_cross_entropy', 'sampled_softmax_loss', 'bce_loss', 'one_negative', 'NextItemLoss', 'NextItemHead',
-           'SASRec']
+           'chunked_cross_entropy', 'ce_precision', 'ce_dtype', 'lowp_logits', 'sampled_softmax_loss', 'bce_loss',
+           'one_negative', 'NextItemLoss', 'NextItemHead', 'SASRec']
 
 # %% ../nbs/04_sasrec.ipynb #6c8650fd
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 import torch
 import torch.nn as nn
@@ -59,30 +61,64 @@ def fused_cross_entropy(h, items, target, rows:int=256):
 
 # %% ../nbs/04_sasrec.ipynb #973c2fc1
 class ChunkedCrossEntropy(torch.autograd.Function):
-    "Mean cross-entropy of `h @ W.T` against `t` without the [P, |W|] logits: item blocks of `chunk` rows."
+    """Mean cross-entropy of `h @ W.T` against `t` without the [P, |W|] logits: item blocks of `chunk` rows. `dtype`
+    (e.g. torch.bfloat16): the products' operands are cast to it (fp32 accumulation), the softmax stays in `h`'s dtype."""
     @staticmethod
-    def forward(ctx, h, W, t, chunk):   # h [P, d], W [V, d], t [P] in 0..V-1
-        lse = torch.stack([torch.logsumexp(h @ W[j:j + chunk].T, 1) for j in range(0, len(W), chunk)], 1).logsumexp(1)
-        ctx.save_for_backward(h, W, t, lse); ctx.chunk = chunk
+    def forward(ctx, h, W, t, chunk, dtype=None):   # h [P, d], W [V, d], t [P] in 0..V-1
+        hc, Wc = (h, W) if dtype in (None, h.dtype) else (h.to(dtype), W.to(dtype))   # the products' operands
+        lse = torch.stack([torch.logsumexp((hc @ Wc[j:j + chunk].T).to(h.dtype), 1)
+                           for j in range(0, len(W), chunk)], 1).logsumexp(1)
+        ctx.save_for_backward(h, W, t, lse, hc, Wc); ctx.chunk = chunk
         return (lse - (h * W[t]).sum(1)).mean()
 
     @staticmethod
     def backward(ctx, g):
-        h, W, t, lse = ctx.saved_tensors
+        h, W, t, lse, hc, Wc = ctx.saved_tensors
         s = g / len(h)                                         # d mean / d loss_i
         gh, gW = torch.zeros_like(h), torch.empty_like(W)
         for j in range(0, len(W), ctx.chunk):
-            Wc = W[j:j + ctx.chunk]
-            p = (h @ Wc.T).sub_(lse[:, None]).exp_().mul_(s)   # s * softmax(z)_v on this block
-            gh.addmm_(p, Wc)
-            torch.mm(p.T, h, out=gW[j:j + ctx.chunk])
+            Wb = Wc[j:j + ctx.chunk]
+            p = (hc @ Wb.T).to(h.dtype).sub_(lse[:, None]).exp_().mul_(s)   # s * softmax(z)_v on this block
+            if hc.dtype == h.dtype:
+                gh.addmm_(p, Wb)
+                torch.mm(p.T, h, out=gW[j:j + ctx.chunk])
+            else:                                              # low precision: both products in it, summed in fp32
+                p = p.to(hc.dtype)
+                gh += p @ Wb
+                gW[j:j + ctx.chunk] = p.T @ hc
         gh.sub_(W[t] * s)                                      # - s * e_t
         gW.index_add_(0, t, h * -s)                            # - s * h_i on each target row
-        return gh, gW, None, None
+        return gh, gW, None, None, None
 
-def chunked_cross_entropy(h, items, target, chunk:int=1024):
-    "`full_softmax_loss` computed in blocks of `chunk` items (same arguments: padding row 0 excluded)."
-    return ChunkedCrossEntropy.apply(h, items[1:], target - 1, chunk)
+def chunked_cross_entropy(h, items, target, chunk:int=1024, dtype=None):
+    "`full_softmax_loss` computed in blocks of `chunk` items (same arguments: padding row 0 excluded), products in `dtype`."
+    return ChunkedCrossEntropy.apply(h, items[1:], target - 1, chunk, dtype)
+
+
+# %% ../nbs/04_sasrec.ipynb #bcb2a385
+_CE_DTYPE = ContextVar('ce_dtype', default=None)   # None: fp32, what everything outside `ce_precision` runs
+
+def _dtype(d) -> torch.dtype|None:
+    if d is None or d in ('float32', torch.float32): return None
+    if d in ('bfloat16', torch.bfloat16): return torch.bfloat16
+    raise ValueError(f"ce_dtype={d!r}: expected 'float32' or 'bfloat16'")
+
+@contextmanager
+def ce_precision(dtype='float32'):
+    "Within the block the full cross-entropy's item products run in `dtype` ('bfloat16' or 'float32'), the rest in fp32."
+    token = _CE_DTYPE.set(_dtype(dtype))
+    try: yield
+    finally: _CE_DTYPE.reset(token)
+
+def ce_dtype() -> torch.dtype|None:
+    "The product dtype `ce_precision` set (None: fp32)."
+    return _CE_DTYPE.get()
+
+def lowp_logits(a:torch.Tensor, b:torch.Tensor) -> torch.Tensor:
+    "`a @ b.T` with the operands in `ce_dtype()` when one is set, the result in fp32."
+    dt = ce_dtype()
+    return a @ b.T if dt is None else (a.to(dt) @ b.to(dt).T).float()
+
 
 # %% ../nbs/04_sasrec.ipynb #0cfcbb0b
 def sampled_softmax_loss(h:torch.Tensor,          # [P, d] states at positions with a target
@@ -138,11 +174,13 @@ class NextItemLoss(nn.Module):
         return torch.multinomial(self.log_q.exp(), self.K, replacement=True).to(device)
 
     def full(self, h, items, target):
-        impl = self.impl
-        if impl == 'auto': impl = 'torch' if h.is_cuda or torch.is_autocast_enabled() else 'fused'
-        if impl == 'fused': return fused_cross_entropy(h, items, target)
-        if impl == 'chunked': return chunked_cross_entropy(h, items, target, self.chunk)
-        return full_softmax_loss(h, items, target)
+        impl, dt = self.impl, ce_dtype()   # dt: the products' dtype under `ce_precision` (None: fp32)
+        if impl == 'auto': impl = 'torch' if h.is_cuda or torch.is_autocast_enabled() else 'fused' if dt is None else 'chunked'
+        if impl == 'fused':
+            if dt is not None: raise ValueError(f"ce_impl='fused' keeps fp32 logits; with ce_dtype={dt} use 'auto', 'chunked' or 'torch'")
+            return fused_cross_entropy(h, items, target)
+        if impl == 'chunked': return chunked_cross_entropy(h, items, target, self.chunk, dt)
+        return full_softmax_loss(h, items, target) if dt is None else F.cross_entropy(lowp_logits(h, items[1:]), target - 1)
 
     def forward(self, h, items, target):
         if self.kind == 'ce': return self.full(h, items, target)
