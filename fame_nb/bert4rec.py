@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .layers import init_weights
-from .sasrec import SASRec
+from .sasrec import SASRec, ce_dtype, lowp_logits
 
 # %% ../nbs/05b_bert4rec.ipynb #49e857e6
 @torch.no_grad()
@@ -84,7 +84,10 @@ class BERT4Rec(SASRec):
     def loss(self, seq, target):
         full = training_sequences(seq, target, self.max_len)
         x, masked = cloze(full, self.mask_id, self.max_len, self.mask_prob, self.ft_ratio)
-        return F.cross_entropy(self.logits(self.hidden(x)[masked]), full[masked] - 1)
+        h = self.hidden(x)[masked]
+        if ce_dtype() is None: return F.cross_entropy(self.logits(h), full[masked] - 1)
+        z = lowp_logits(self.head(h), self.item_emb.weight[1:])          # under ce_precision (04_sasrec): bf16 products
+        return F.cross_entropy(z if self.out_bias is None else z + self.out_bias, full[masked] - 1)
 
     def output(self, h): return F.pad(self.logits(h), (1, 0), value=float("-inf"))   # NextItemHead's output layer
 

@@ -95,7 +95,7 @@ def chunked_cross_entropy(h, items, target, chunk:int=1024, dtype=None):
     return ChunkedCrossEntropy.apply(h, items[1:], target - 1, chunk, dtype)
 
 
-# %% ../nbs/04_sasrec.ipynb #bcb2a385
+# %% ../nbs/04_sasrec.ipynb #b17249e6
 _CE_DTYPE = ContextVar('ce_dtype', default=None)   # None: fp32, what everything outside `ce_precision` runs
 
 def _dtype(d) -> torch.dtype|None:
