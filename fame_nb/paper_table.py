@@ -15,8 +15,8 @@ from .metrics import per_user_from_top
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'PUBLISHED',
            'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness',
-           'improvement', 'against_published', 'verdict', 'plan_of', 'paper_table', 'tuning_figure', 'verdict_markdown',
-           'beauty_reading']
+           'improvement', 'against_published', 'verdict', 'plan_of', 'paper_table', 'curves_figure', 'tuning_figure',
+           'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -37,7 +37,7 @@ def load_runs(runs_dir) -> pd.DataFrame:
         row = dict(dataset=ds, variant=var, model=var.split('+')[0], seed=int(seed[1:]), protocol=r['protocol'],
                    valid=r['valid']['NDCG@20'], epochs_run=r['epochs_run'], best_epoch=r['best_epoch'],
                    hours=r['train_seconds'] / 3600, device=r.get('device', ''), config=r['config'],
-                   top20=r.get('per_user_top20'))
+                   top20=r.get('per_user_top20'), curve=[h['valid']['NDCG@20'] for h in r.get('history', [])])
         for pr in PROTOCOLS:
             for m in METRICS: row[f'{pr} {m}'] = r['protocols'][pr]['test'][m]
         rows.append(row)
@@ -256,7 +256,7 @@ def plan_of(profile:str='paper') -> dict:
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> dict:
     """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>.md` (and `figure`, a PNG, with the
-    tuning figure beside it as `<figure stem>_tuning.png`) from the runs in `runs_dir`.
+    tuning figure and the validation curves beside it as `<figure stem>_tuning.png`, `_curves.png`) from the runs in `runs_dir`.
     `plan`: as `plan_of` returns (keys other than 'trials' optional); default: the profile's. Returns the frames."""
     plan = plan or plan_of(profile)
     trials, derived = plan['trials'], plan.get('derived', {})
@@ -351,7 +351,33 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
             ax.set_title(f'test NDCG@20, {PROTOCOL_NAMES[pr]}', fontsize=9); ax.set_xlabel('')
         fig.tight_layout(); Path(figure).parent.mkdir(parents=True, exist_ok=True); fig.savefig(figure, dpi=120); plt.close(fig)
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, sharpness=sh)
+    curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, sharpness=sh, curves=curves)
+
+def curves_figure(runs, chosen, path) -> dict:
+    """Validation NDCG@20 per epoch of every run of each chosen point, a panel per dataset, a colour per model, each
+    run's best epoch dotted. Returns {(dataset, model): runs drawn}; writes nothing when no chosen run has a history."""
+    drawn = {}
+    for r in chosen.dropna(subset=['chosen']).itertuples(index=False):
+        x = runs[(runs.dataset == r.dataset) & (runs.variant == r.chosen)]
+        x = x[x.curve.map(len) > 0]
+        if len(x): drawn[r.dataset, r.model] = x
+    if not drawn: return {}
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    dsets, models = list(dict.fromkeys(d for d, _ in drawn)), list(dict.fromkeys(chosen.model))
+    fig, axes = plt.subplots(1, len(dsets), figsize=(4.6 * len(dsets), 3.4), squeeze=False)
+    for ax, ds in zip(axes[0], dsets):
+        for (d, m), x in drawn.items():
+            if d != ds: continue
+            c = f'C{models.index(m)}'
+            for i, run in enumerate(x.itertuples(index=False)):
+                ax.plot(range(1, len(run.curve) + 1), run.curve, color=c, lw=0.8, alpha=0.8, label=m if i == 0 else None)
+                if 1 <= run.best_epoch <= len(run.curve): ax.plot([run.best_epoch], [run.curve[run.best_epoch - 1]], 'o', color=c, ms=3)
+        ax.set_xlabel('epoch'); ax.set_ylabel('valid NDCG@20'); ax.set_title(f'{ds}: chosen points, every seed (dot: best epoch)', fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
+    return {k: len(x) for k, x in drawn.items()}
 
 def tuning_figure(runs, chosen, trials, sh, path):
     "Validation NDCG@20 (seed 0) of every trial against its lr, a panel per dataset; the chosen trial ringed, with ± its seed std."
