@@ -281,7 +281,10 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
          "mean ± std over the seeds of the chosen point; † = the model's tuning trials are not all done (provisional "
          "choice); — = no run."
          + (f" {n_chunked} of the {len(runs)} runs trained with `length_chunks` (the same batches, loss and gradient; other "
-            "dropout draws: `06_train`)." if (n_chunked := int(sum(bool(c.get('length_chunks')) for c in runs.config)) if len(runs) else 0) else ''), '']
+            "dropout draws: `06_train`)." if (n_chunked := int(sum(bool(c.get('length_chunks')) for c in runs.config)) if len(runs) else 0) else '')
+         + (f" {n_bf16} of the {len(runs)} runs computed the loss's item products in bf16 (`ce_dtype`, fp32 sums and "
+            "softmax; a seed trained both ways followed the same curve: `benchmarks/README.md`)."
+            if (n_bf16 := int(sum(c.get('ce_dtype', 'float32') != 'float32' for c in runs.config)) if len(runs) else 0) else ''), '']
     for pr in PROTOCOLS:
         L += [f"## Test, {PROTOCOL_NAMES[pr]}", '', '| dataset | metric | ' + ' | '.join(models) + ' | FAME vs best baseline |',
               '|---|---|' + '---|' * len(models) + '---|']
