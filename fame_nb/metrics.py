@@ -15,7 +15,7 @@ def target_ranks(scores: Tensor,  # [B, n_items+1] item scores; column 0 (paddin
                  targets: Tensor,  # [B] target item ids in 1..n_items
                  history: Tensor | None = None,  # [B, L] left-padded item ids to mask (0 = padding); None = no mask
                 ) -> Tensor:  # [B] int64 0-based pessimistic rank of each target among the n_items real items
-    "0-based rank of each target among all real items; ties pessimistic; `history` items are set to -inf first."
+    "0-based rank of each target among all real items; ties pessimistic; `history` items count as scored -inf."
     if scores.ndim != 2 or scores.shape[1] < 2:
         raise ValueError(f"scores must be [B, n_items+1] with n_items >= 1, got {tuple(scores.shape)}")
     n_items = scores.shape[1] - 1
@@ -25,12 +25,16 @@ def target_ranks(scores: Tensor,  # [B, n_items+1] item scores; column 0 (paddin
     if ((targets < 1) | (targets > n_items)).any():
         raise ValueError(f"targets must be item ids in 1..{n_items} (0 is padding)")
     if not scores.is_floating_point(): scores = scores.double()  # integer scores: exact, and can hold -inf
-    if torch.isnan(scores[:, 1:]).any(): raise ValueError("NaN in item scores")
-    if history is not None:  # out-of-place scatter: a masked copy; padding ids hit column 0, dropped below
-        scores = scores.scatter(1, torch.as_tensor(history, device=scores.device).long(), float('-inf'))
     items = scores[:, 1:]
-    target_score = items.gather(1, (targets - 1)[:, None])
-    return (items >= target_score).sum(1) - 1
+    if torch.isnan(items.sum(1)).any() and torch.isnan(items).any(): raise ValueError("NaN in item scores")  # sum: fast path
+    ts = items.gather(1, (targets - 1)[:, None])                    # [B, 1] the target's score
+    rank = (items >= ts).sum(1) - 1
+    if history is None: return rank
+    h = torch.as_tensor(history, device=scores.device).long().sort(1).values
+    first = torch.ones_like(h, dtype=torch.bool); first[:, 1:] = h[:, 1:] != h[:, :-1]   # each id once
+    above = ((scores.gather(1, h) >= ts) & first & (h != 0)).sum(1)  # masked items that were counted
+    last = (h == targets[:, None]).any(1) | (ts[:, 0] == float('-inf'))   # target masked, or tied with the masked
+    return torch.where(last, n_items - 1, rank - above)
 
 # %% ../nbs/02_metrics.ipynb #e4b21f4f
 def metrics_from_ranks(ranks: Tensor,  # [B] 0-based ranks
