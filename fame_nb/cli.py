@@ -8,20 +8,26 @@ import argparse, json, sys
 from pathlib import Path
 
 from .data import load_dataset, dataset_stats, DataError
-from .train import TrainConfig, MODELS, parse_set, dataset_defaults, fit, save_json
+from .train import TrainConfig, MODELS, parse_set, dataset_defaults, recipe, fit, save_json
 
 # %% auto #0
-__all__ = ['parser', 'main']
+__all__ = ['train_config', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #a603c24d
 def _stats(a):
     print(json.dumps(dataset_stats(load_dataset(a.dataset, data_dir=a.data_dir))))
 
-def _train(a):   # the config first: its errors come before the data is read
+def train_config(a) -> tuple[TrainConfig, dict]:
+    "`fame-nb train`'s config: the dataset's defaults, the model's `recipe` (06_train) unless --no-recipe, then the flags and --set; and what the recipe set."
     sets = parse_set(a.set)
     flags = {k: getattr(a, k) for k in ('seed', 'epochs', 'patience', 'device') if getattr(a, k) is not None}
     for k in flags.keys() & sets.keys(): raise ValueError(f"config key {k!r} given twice: --{k} {flags[k]} and --set {k}={sets[k]}")
-    cfg = TrainConfig().update(**{**dataset_defaults(a.dataset), 'model': a.model, **flags, **sets})
+    model = sets.get('model', a.model)
+    rec = {} if a.no_recipe else {k: v for k, v in recipe(model).items() if k not in flags.keys() | sets.keys()}
+    return TrainConfig().update(**{**dataset_defaults(a.dataset), **rec, 'model': a.model, **flags, **sets}), rec
+
+def _train(a):   # the config first: its errors come before the data is read
+    cfg, rec = train_config(a)
     if a.threads is not None and a.threads < 0: raise ValueError(f"--threads must be 0 (torch's default) or more, not {a.threads}")
     ds = load_dataset(a.dataset, data_dir=a.data_dir)
     import torch
@@ -29,6 +35,7 @@ def _train(a):   # the config first: its errors come before the data is read
     if a.threads: torch.set_num_threads(a.threads)   # not a config field: a resumed run may use other threads
     try: res = fit(ds, cfg, run_dir=a.run_dir, resume=a.resume, progress=not a.quiet, per_user=a.per_user)
     finally: torch.set_num_threads(before)           # main() may be called in-process
+    res['recipe'] = rec                              # what the recipe set (the config holds every value)
     if a.out:
         save_json(a.out, res, indent=1)
         print(json.dumps({k: res[k] for k in ('test', 'best_epoch', 'epochs_run', 'seconds_per_epoch')}))
@@ -88,6 +95,9 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--per-user', action='store_true', help='also store per-user test metrics (for significance tests)')
     t.add_argument('--quiet', action='store_true', help='no progress output')
     t.add_argument('--threads', type=int, help="torch CPU threads (default: torch's)")
+    t.add_argument('--no-recipe', action='store_true',
+                   help="start from TrainConfig's defaults, not from the model's recipe (fame_nb.train.recipe: no epoch cap, "
+                        "length chunks, the lr and dropout the paper grid chose); needed to --resume a run begun without it")
     t.set_defaults(fn=_train)
     c = sub.add_parser('recommend', help='top-k items for a history, from a trained best.pt')
     c.add_argument('--checkpoint', required=True, help='a best.pt written by train --run-dir or the reproduction')
