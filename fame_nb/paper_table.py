@@ -176,12 +176,13 @@ def _per_user(runs, ds, variant, seeds, protocol, metric='NDCG@20'):
     x = runs[(runs.dataset == ds) & (runs.variant == variant) & runs.seed.isin(seeds)]
     return np.mean([per_user_from_top(t[protocol], metric).numpy() for t in x.top20], 0)
 
-def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20') -> pd.DataFrame:
-    "FAME models against the best baseline per (dataset, protocol): relative improvement, tests across users and seeds."
+def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', baseline:str|None=None) -> pd.DataFrame:
+    """FAME models against the best baseline per (dataset, protocol), or against the model `baseline` (e.g. 'sasrec',
+    FAME's backbone) where it has runs: relative improvement, tests across users and seeds."""
     out = []
     for (ds, pr), s in ((k, summary[summary.dataset == k[0]]) for k in
                         [(d, p) for d in summary.dataset.unique() for p in PROTOCOLS]):
-        base = s[~s.model.isin(FAME_MODELS) & (s.seeds > 0)]
+        base = s[~s.model.isin(FAME_MODELS) & (s.seeds > 0) & ((s.model == baseline) if baseline else True)]
         if base.empty: continue
         b = base.loc[base[f'{pr} {metric}'].idxmax()]
         for _, f in s[s.model.isin(FAME_MODELS) & (s.seeds > 0)].iterrows():
@@ -255,7 +256,7 @@ def plan_of(profile:str='paper') -> dict:
                 seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']))
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>.md` (and `figure`, a PNG, with the
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>.md` (and `figure`, a PNG, with the
     tuning figure and the validation curves beside it as `<figure stem>_tuning.png`, `_curves.png`) from the runs in `runs_dir`.
     `plan`: as `plan_of` returns (keys other than 'trials' optional); default: the profile's. Returns the frames."""
     plan = plan or plan_of(profile)
@@ -303,15 +304,13 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
           'Best baseline: the non-FAME model with the highest mean test NDCG@20 under that protocol. p across users: paired t '
           "on each user's NDCG@20 averaged over the common seeds (sign-flip permutation beside it); p across seeds: "
           'paired Student t over the common seeds.', '']
-    if len(imp):
-        L += ['| dataset | protocol | model | best baseline | model | baseline | rel. | seeds | p users (t) | p users (sign-flip) | p seeds |',
-              '|---|---|---|---|---|---|---|---|---|---|---|']
-        for r in imp.itertuples(index=False):
-            L.append(f"| {r.dataset} | {PROTOCOL_NAMES[r.protocol]} | {r.model}{' †' if r.provisional else ''} | {r.baseline} | "
-                     f"{r.model_mean:.4f} | {r.baseline_mean:.4f} | {r.rel_pct:+.2f}% | {r.common_seeds} | {_p(r.p_users_t)} | "
-                     f"{_p(r.p_users_signflip)} | {_p(r.p_seeds)} |")
-    else: L.append('No dataset has both a FAME run and a baseline run yet.')
+    L += _imp_table(imp, 'best baseline') if len(imp) else ['No dataset has both a FAME run and a baseline run yet.']
     L += ['', '### Verdict', '', *(f'- {v}' for v in verdict(imp, 'masked') + verdict(imp, 'unmasked'))] if len(imp) else []
+    if len(vs := improvement(runs, sm, baseline='sasrec') if len(sm) else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)):
+        L += ['', '## FAME against SASRec, its backbone (NDCG@20)', '',
+              'FAME keeps SASRec and replaces its last layer, so this is the comparison of that layer alone, whichever '
+              'baseline is best; the same tests as above.', '', *_imp_table(vs, 'baseline')]
+    vs.to_csv(out.parent/f'{out.name}_vs_sasrec.csv', index=False)
     L += ['', '## Tuning and budget', '',
           'Trials: seed-0 runs of the planned search points that have finished (`fame_nb.reproduce.search_points`); edge: a '
           'searched dimension on which the chosen point is the lowest or highest value tried. Epochs and hours: all '
@@ -381,6 +380,16 @@ def curves_figure(runs, chosen, path) -> dict:
         ax.legend(fontsize=7)
     fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
     return {k: len(x) for k, x in drawn.items()}
+
+def _imp_table(imp, baseline_col:str) -> list[str]:
+    "Markdown rows of an `improvement` frame."
+    L = [f'| dataset | protocol | model | {baseline_col} | model | baseline | rel. | seeds | p users (t) | p users (sign-flip) | p seeds |',
+         '|---|---|---|---|---|---|---|---|---|---|---|']
+    for r in imp.itertuples(index=False):
+        L.append(f"| {r.dataset} | {PROTOCOL_NAMES[r.protocol]} | {r.model}{' †' if r.provisional else ''} | {r.baseline} | "
+                 f"{r.model_mean:.4f} | {r.baseline_mean:.4f} | {r.rel_pct:+.2f}% | {r.common_seeds} | {_p(r.p_users_t)} | "
+                 f"{_p(r.p_users_signflip)} | {_p(r.p_seeds)} |")
+    return L
 
 def tuning_figure(runs, chosen, trials, sh, path):
     "Validation NDCG@20 (seed 0) of every trial against its lr, a panel per dataset; the chosen trial ringed, with ± its seed std."
