@@ -419,14 +419,19 @@ def tuning_figure(runs, chosen, trials, sh, path):
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def verdict_markdown(path) -> str:
-    "The README's verdict of the paper's table: `verdict` under both protocols, from the comparison file at `path`; '' without a row."
+    """The README's verdict of the paper's table: `verdict` under both protocols, from the comparison file at `path`,
+    then against SASRec from the `_vs_sasrec` file beside it (if any); '' without a row."""
     f = Path(path)
     if not f.exists() or not f.read_text().strip(): return ''
     imp = pd.read_csv(f)
     lines = verdict(imp, 'masked') + verdict(imp, 'unmasked')
     if not lines: return ''
+    vs = f.with_name(f.name.replace('_improvement', '_vs_sasrec'))
+    vs = pd.read_csv(vs) if vs != f and vs.exists() and vs.read_text().strip() else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)
+    back = verdict(vs, 'masked') + verdict(vs, 'unmasked')
     return ("**The paper's table, verdict so far** (`results/paper_table.md`; † and 'provisionally' mark tuning "
-            "that has not finished):\n\n" + '\n'.join(f'- {l}' for l in lines))
+            "that has not finished):\n\n" + '\n'.join(f'- {l}' for l in lines)
+            + ("\n\nAgainst SASRec, the backbone FAME keeps (its last layer alone):\n\n" + '\n'.join(f'- {l}' for l in back) if back else ''))
 
 def beauty_reading(tables_dir) -> str:
     """The README's reading of the Beauty numbers from `tables.ipynb`'s `improvement.csv` and `main_table.csv` in
