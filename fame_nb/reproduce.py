@@ -11,9 +11,9 @@ from pathlib import Path
 from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
 
 # %% auto #0
-__all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU',
-           'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S',
-           'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant',
+__all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU',
+           'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S',
+           'STALE_S', 'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant',
            'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point', 'selected_cells', 'experiments_dir',
            'execute', 'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads',
            'claim', 'release', 'holding', 'run_claimed', 'run_order', 'model_order', 'reproduce', 'run_tables',
@@ -51,9 +51,15 @@ VARIANTS = {
     'fame-learnscale':    ('fame', dict(score_scale=-1.0)),                     # c learned, initialised at H
     'fame-probs-scale1':  ('fame', dict(mix='probs', score_scale=1.0)),         # scale x mix: with fame, fame-scale1,
     'fame-probs-learnscale': ('fame', dict(mix='probs', score_scale=-1.0)),     # fame-learnscale and fame-probs, all 6
+    # FAME at the tuned grid's whole chosen point, heads and experts included (`CHOSEN`), and its own ablations
+    'fame-chosen':        ('fame', {}),
+    'fame-chosen-noMoE':  ('fame', dict(n_experts=1)),
+    'fame-chosen-slice':  ('fame', dict(item_proj='slice')),
+    'fame-chosen-unsharedff': ('fame', dict(unshared_ff=True)),
 }
 BASELINES = ['sasrec', 'gru4rec', 'bert4rec', 'fmlp']
 ABLATIONS = ['fame-noMoE', 'fame-noGate', 'fame-noFacet', 'fame-slice', 'fame-probs', 'fame-scale1']
+CHOSEN = ['fame-chosen', 'fame-chosen-noMoE', 'fame-chosen-slice', 'fame-chosen-unsharedff']   # at the whole chosen point
 MECHANISM = ['fame-tau0.3', 'fame-rinit1', 'fame-inputroute', 'fame-top1', 'fame-top1-balance', 'fame-ff4d',
              'fame-unsharedff', 'fame-ff4d-unshared', 'fame-all', 'fame-learnscale', 'fame-probs-scale1',
              'fame-probs-learnscale']
@@ -144,8 +150,8 @@ PROFILES = {
     # the lr and dropout the paper grid chose for its model on that dataset (`tuned`: SASRec's for SASRec variants,
     # FAME's for FAME variants), selected on masked validation as there
     'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
-                      variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE, *MECHANISM],
-                      base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), tuned=dict(profile='paper', keys=('lr', 'dropout')), optional=['ml-20m'],
+                      variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE, *MECHANISM, *CHOSEN],
+                      base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), tuned=dict(profile='paper', keys=('lr', 'dropout'), whole=CHOSEN), optional=['ml-20m'],
                       analyses=dict(knockout={}, mechanism={}, interpret=interpret_on('beauty'), cost=COST_GPU)),   # knockout first: mechanism reads it
     # the paper's H x N figure, each point retuned (issue 13, item 4): FAME at H, N in {1, 2, 4, 8} and SASRec at the
     # same H, 4 trials of lr x dropout each (`paper_trials`; heads and experts are the variant's, not drawn), the chosen
@@ -222,14 +228,15 @@ class Cell:
     @property
     def base(self): return self.variant.split('+')[0]
 
-def tuned_point(profile:str, tuned_runs, dataset:str, model:str) -> dict|None:
+def tuned_point(profile:str, tuned_runs, dataset:str, model:str, whole:bool=False) -> dict|None:
     """The settings `profile` takes from a tuned grid (its `tuned`: the source profile and the `keys`) for the cells of
     `model` on `dataset`: those keys of the point the source chose for `model` there (`selected_point` over its
-    trials in `tuned_runs`); None until all those trials have results, or when the source does not tune `model`."""
+    trials in `tuned_runs`), or with `whole` every searched setting of it (FAME's heads and experts too); None until
+    all those trials have results, or when the source does not tune `model`."""
     t = PROFILES[profile]['tuned']
     if model not in PROFILES[t['profile']]['models']: return None
     chosen = selected_point(tuned_runs, dataset, [v for v in paper_trials(t['profile']) if v.split('+')[0] == model])
-    return None if chosen is None else {k: variant(chosen)[1][k] for k in t['keys']}
+    return None if chosen is None else {k: v for k, v in variant(chosen)[1].items() if whole or k in t['keys']}
 
 def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, patience=None, models=None,
          out_dir=None, tuned_runs=None) -> list[Cell]:
@@ -258,8 +265,10 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
     for ds in datasets or p['datasets']:
         for v in names:
             model, kw = variant(v)
-            if 'tuned' in p and (ds, model) not in tuned: tuned[ds, model] = tuned_point(profile, tuned_runs, ds, model)
-            pt = tuned[ds, model] if 'tuned' in p else {}
+            whole = v in p.get('tuned', {}).get('whole', ())   # a variant at the whole chosen point (CHOSEN)
+            if 'tuned' in p and (ds, model, whole) not in tuned:
+                tuned[ds, model, whole] = tuned_point(profile, tuned_runs, ds, model, whole)
+            pt = tuned[ds, model, whole] if 'tuned' in p else {}
             if pt is None: continue                  # its model is not tuned on `ds` yet
             pat = patience or p.get('patience_by_model', {}).get(model, p['patience'])
             for s in seeds if seeds is not None else p['seeds']:
