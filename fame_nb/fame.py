@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .layers import attention_mask, attend, feed_forward, init_weights
-from .sasrec import SASRec, ce_dtype
+from .sasrec import SASRec, lowp_logits
 
 # %% ../nbs/05_fame.ipynb #09f78960
 class FAMELayer(nn.Module):
@@ -224,8 +224,7 @@ def _nll(self:FAME, o, keep, t):   # the next-item loss of forward's output `o` 
     if self.config["mix"] == "logits": return self.next_item(self.query(Fk, gk), E, t)
     # mix='probs': log p_h(t) for every head from H logit matrices [H, P, |I|], then the mixture's NLL
     H, P = self.H, len(t)
-    a, b, dt = Fk.transpose(0, 1).contiguous(), self.head_items()[:, 1:].transpose(1, 2), ce_dtype()
-    s = (torch.bmm(a, b) if dt is None else torch.bmm(a.to(dt), b.to(dt)).float()) * self.scale   # ce_precision (04_sasrec)
+    s = lowp_logits(Fk.transpose(0, 1).contiguous(), self.head_items()[:, 1:]) * self.scale   # [H, P, |I|]; ce_precision (04_sasrec)
     log_p_t = -F.cross_entropy(s.view(H * P, -1), (t - 1).repeat(H), reduction="none").view(H, P)
     return -(gk.log() + log_p_t.T).logsumexp(-1).mean()
 

@@ -275,6 +275,9 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
     sel = sorted(set(runs.protocol)) if len(runs) else []
+    configs = list(runs.config) if len(runs) else []
+    n_chunked = sum(bool(c.get('length_chunks')) for c in configs)               # the speed switches, counted
+    n_bf16 = sum(c.get('ce_dtype', 'float32') != 'float32' for c in configs)
     L = [f"# The paper's table: {', '.join(dsets) or 'no runs yet'}" + ('' if len(runs) else ' (no runs yet)'), '',
          f"Computed by `fame_nb.paper_table.paper_table` from {len(runs)} runs in `{Path(runs_dir).name}/`"
          + (f" ({runs.attrs.get('skipped_old', 0)} older runs without both protocols left out)" if runs.attrs.get('skipped_old') else '')
@@ -282,10 +285,9 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
          "mean ± std over the seeds of the chosen point; † = the model's tuning trials are not all done (provisional "
          "choice); — = no run."
          + (f" {n_chunked} of the {len(runs)} runs trained with `length_chunks` (the same batches, loss and gradient; other "
-            "dropout draws: `06_train`)." if (n_chunked := int(sum(bool(c.get('length_chunks')) for c in runs.config)) if len(runs) else 0) else '')
+            "dropout draws: `06_train`)." if n_chunked else '')
          + (f" {n_bf16} of the {len(runs)} runs computed the loss's item products in bf16 (`ce_dtype`, fp32 sums and "
-            "softmax; a seed trained both ways followed the same curve: `benchmarks/README.md`)."
-            if (n_bf16 := int(sum(c.get('ce_dtype', 'float32') != 'float32' for c in runs.config)) if len(runs) else 0) else ''), '']
+            "softmax; a seed trained both ways followed the same curve: `benchmarks/README.md`)." if n_bf16 else ''), '']
     for pr in PROTOCOLS:
         L += [f"## Test, {PROTOCOL_NAMES[pr]}", '', '| dataset | metric | ' + ' | '.join(models) + ' | FAME vs best baseline |',
               '|---|---|' + '---|' * len(models) + '---|']

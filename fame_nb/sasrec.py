@@ -115,9 +115,9 @@ def ce_dtype() -> torch.dtype|None:
     return _CE_DTYPE.get()
 
 def lowp_logits(a:torch.Tensor, b:torch.Tensor) -> torch.Tensor:
-    "`a @ b.T` with the operands in `ce_dtype()` when one is set, the result in fp32."
+    "`a @ b.mT` (batched too) with the operands in `ce_dtype()` when one is set, the result in fp32."
     dt = ce_dtype()
-    return a @ b.T if dt is None else (a.to(dt) @ b.to(dt).T).float()
+    return a @ b.mT if dt is None else (a.to(dt) @ b.to(dt).mT).float()
 
 
 # %% ../nbs/04_sasrec.ipynb #0cfcbb0b
@@ -180,7 +180,7 @@ class NextItemLoss(nn.Module):
             if dt is not None: raise ValueError(f"ce_impl='fused' keeps fp32 logits; with ce_dtype={dt} use 'auto', 'chunked' or 'torch'")
             return fused_cross_entropy(h, items, target)
         if impl == 'chunked': return chunked_cross_entropy(h, items, target, self.chunk, dt)
-        return full_softmax_loss(h, items, target) if dt is None else F.cross_entropy(lowp_logits(h, items[1:]), target - 1)
+        return F.cross_entropy(lowp_logits(h, items[1:]), target - 1)   # = full_softmax_loss outside ce_precision
 
     def forward(self, h, items, target):
         if self.kind == 'ce': return self.full(h, items, target)
