@@ -52,8 +52,10 @@ def _dims(variant:str) -> dict:
 
 def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('lr', 'dropout'), datasets=None) -> pd.DataFrame:
     """Per (dataset, model): the chosen variant, trials done / planned, provisional or not, the dimensions on whose edge
-    it sits. `trials`: {model: [variant, ...]}; `derived`: {model: source model} run at the source's chosen point;
-    `datasets`: the planned datasets (default: those with runs), so that a dataset not run yet still gets its rows."""
+    it sits. `trials`: {model: [variant, ...]}; `derived`: {model: source model, or (source, {dimension: minimum})} run
+    at the source's best trial that meets the minimums; `datasets`: the planned datasets (default: those with runs), so
+    that a dataset not run yet still gets its rows."""
+    from fame_nb.reproduce import derived_source, eligible
     out = []
     for ds in datasets or (sorted(runs.dataset.unique()) if len(runs) else []):
         r0 = runs[(runs.dataset == ds) & (runs.seed == 0)].set_index('variant') if len(runs) else pd.DataFrame()
@@ -66,9 +68,12 @@ def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('l
             row['chosen'] = best = max(done, key=lambda v: (r0.loc[v, 'valid'], -plan.index(v)))
             tried = {d: [_dims(v)[d] for v in done] for d in edge_dims if d in _dims(best)}
             row['edge'] = ','.join(d for d, xs in tried.items() if len(done) >= 3 and _dims(best)[d] in (min(xs), max(xs)))
-        for m, src in (derived or {}).items():
-            s = rows.get(src, {})
-            rows[m] = dict(dataset=ds, model=m, chosen=m + s['chosen'][len(src):] if s.get('chosen') else None, trials=0,
+        for m, spec in (derived or {}).items():
+            src, mins = derived_source(spec)
+            s, plan = rows.get(src, {}), trials.get(src, [])
+            ok = [v for v in plan if v in r0.index and eligible(v, mins)]
+            best = max(ok, key=lambda v: (r0.loc[v, 'valid'], -plan.index(v))) if s.get('chosen') and ok else None
+            rows[m] = dict(dataset=ds, model=m, chosen=m + best[len(src):] if best else None, trials=0,
                            planned=0, provisional=s.get('provisional', True), edge='')
         out += rows.values()
     return pd.DataFrame(out, columns=['dataset', 'model', 'chosen', 'trials', 'planned', 'provisional', 'edge'])
@@ -247,7 +252,7 @@ def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05) -> list[s
 
 # %% ../nbs/15_paper_table.ipynb #c3219b53
 def plan_of(profile:str='paper') -> dict:
-    "A tuned profile's plan: {'trials': {model: variants}, 'derived': {model: source}, 'seeds': {model: n}, 'datasets': [...]}."
+    "A tuned profile's plan: {'trials': {model: variants}, 'derived': {model: spec}, 'seeds': {model: n}, 'datasets': [...]}."
     from fame_nb.reproduce import PROFILES, paper_trials
     p, trials = PROFILES[profile], paper_trials(profile)
     sel = p['select']

@@ -14,10 +14,10 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU',
            'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S',
            'STALE_S', 'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant',
-           'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point', 'selected_cells', 'experiments_dir',
-           'execute', 'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads',
-           'claim', 'release', 'holding', 'run_claimed', 'run_order', 'model_order', 'reproduce', 'run_tables',
-           'run_analyses', 'show_figure']
+           'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point', 'derived_source',
+           'eligible', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'plain_command', 'run_cell',
+           'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'run_order',
+           'model_order', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -68,12 +68,14 @@ SENSITIVITY = {**{f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for 
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
 SPARSE = {f'fame-pre-drop{round(p * 100)}': ('fame', dict(pretrain='facet', meta_drop=p)) for p in (0.25, 0.5, 0.75, 1.0)}
 
-def _base(p:dict, dataset:str, name:str, trial:bool=False) -> dict:
+def _base(p:dict, dataset:str, name:str, trial:bool|str=False) -> dict:
     """A profile's base overrides for a cell of the grid model `name` on `dataset`: `length_chunks` off in the tuning
-    trials of `trials_without_chunks` (`trial`: a trial cell) and for a model whose loss needs the whole batch (BERT4Rec:
+    trials of `trials_without_chunks` (`trial`: a trial cell, or the name of its stratum: then only in the
+    `chunkless_strata`, the strata that began without it) and for a model whose loss needs the whole batch (BERT4Rec:
     not `chunkable`); no `ce_dtype` on the `fp32_datasets` (every model of a dataset trains in one precision)."""
     from fame_nb.train import model_class
-    off = ((trial and name in p.get('trials_without_chunks', {}).get(dataset, ()))
+    old = trial is True or trial in p.get('chunkless_strata', (trial,))
+    off = ((trial and old and name in p.get('trials_without_chunks', {}).get(dataset, ()))
            or not getattr(model_class(variant(name)[0]), 'chunkable', False))
     base = {k: v for k, v in p['base'].items() if not (k == 'ce_dtype' and dataset in p.get('fp32_datasets', ()))}
     return {**base, **({'length_chunks': False} if off and base.get('length_chunks') else {})}
@@ -135,9 +137,14 @@ PROFILES = {
                   epochs=1000, patience=10, patience_by_model={'bert4rec': 20},
                   base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), fp32_datasets=('beauty',),
                   trials_without_chunks={'beauty': ('sasrec', 'fame', 'fmlp')},   # their tuning trials began before length_chunks
-                  models=['sasrec', 'fame', 'fmlp', 'sasrec-bce', 'fmlp-bce', 'gru4rec', 'bert4rec'], trials={'main': 8, 'low-lr': 3, 'lower-lr': 2},
+                  chunkless_strata=('main', 'low-lr', 'lower-lr'),                  # (those of these strata: not 'lowest-lr')
+                  models=['sasrec', 'fame', 'fmlp', 'sasrec-bce', 'fmlp-bce', 'gru4rec', 'bert4rec'],
+                  trials={'main': 8, 'low-lr': 3, 'lower-lr': 2, 'lowest-lr': 2},
                   select=dict(seeds={'sasrec': 5, 'fmlp': 5, 'fame': 5, 'fame-pre': 5}, default_seeds=3,
-                              derived={'fame-pre': 'fame'}),   # FAME + pre-training at FAME's chosen point
+                              # FAME + pre-training at FAME's best trial with H >= 2: facet pre-training gives each facet a
+                              # head of its own (the Amazon sets have two, brand and category; 11_pretrain), and FAME's own
+                              # choice may be H = 1, a FAME without facets (Beauty's is)
+                              derived={'fame-pre': ('fame', dict(n_heads=2))}),
                   analyses=dict(knockout={}), paper_table=True),   # knockouts of every trained FAME
     # `length_chunks` (06_train: each batch's loss computed in chunks of similar length, 1.6-2.6x faster Amazon epochs on
     # CPU; the same batches, loss and gradient, and dropout masks of the same distribution, so a run with it is a
@@ -164,11 +171,12 @@ PROFILES = {
 # %% ../nbs/08_reproduce.ipynb #e7503f8e
 SEARCH_SPACE = dict(lr=('log', 5e-4, 5e-3), dropout=('linear', 0.1, 0.7))   # every model
 # strata of the search: name -> (space, Sobol seed). 'low-lr' was added when FMLP-Rec's Beauty winner sat on the lr
-# floor (5.1e-4), 'lower-lr' when SASRec's then sat on the new floor (2.6e-4): each at about the main stratum's density
-# of trials per log-unit of lr (8 / ln 10 = 3.5; 3 / ln 2.5 = 3.3; 2 / ln 2 = 2.9), so together they sample lr about
-# log-uniformly over 1e-4 to 5e-3, for every model
+# floor (5.1e-4), 'lower-lr' when SASRec's then sat on the new floor (2.6e-4), 'lowest-lr' when FMLP-Rec's sat on 1.3e-4:
+# each at about the main stratum's density of trials per log-unit of lr (8 / ln 10 = 3.5; 3 / ln 2.5 = 3.3; 2 / ln 2 =
+# 2.9), so together they sample lr about log-uniformly over 5e-5 to 5e-3, for every model
 STRATA = {'main': (SEARCH_SPACE, 0), 'low-lr': ({**SEARCH_SPACE, 'lr': ('log', 2e-4, 5e-4)}, 1),
-          'lower-lr': ({**SEARCH_SPACE, 'lr': ('log', 1e-4, 2e-4)}, 2)}
+          'lower-lr': ({**SEARCH_SPACE, 'lr': ('log', 1e-4, 2e-4)}, 2),
+          'lowest-lr': ({**SEARCH_SPACE, 'lr': ('log', 5e-5, 1e-4)}, 3)}
 MODEL_SPACE = {'fame': dict(n_heads=(1, 2, 4), n_experts=(1, 2, 4)),       # a model's own dimensions, drawn beside them
                'bert4rec': dict(mask_prob=(0.1, 0.2, 0.4), ft_ratio=(0.0, 0.25, 0.5))}   # Petrov & Macdonald: both tuned
 
@@ -194,16 +202,20 @@ def search_points(model:str, n_trials:int, seed:int=0, space:dict=SEARCH_SPACE, 
 
 def trial_variant(model:str, point:dict) -> str: return model + ''.join(f'+{k}={v:g}' for k, v in point.items())
 
-def paper_trials(profile:str='paper', models=None) -> list[str]:
-    """The profile's trial variants, stratum by stratum (`trials`: {stratum: n}, or n for the main one alone), each
-    trial-major (every model's first trial, then every model's second, ...)."""
-    p, out = PROFILES[profile], []
+def trial_strata(profile:str='paper', models=None) -> dict[str, str]:
+    """{trial variant: its stratum} of the profile, stratum by stratum (`trials`: {stratum: n}, or n for the main one
+    alone), each trial-major (every model's first trial, then every model's second, ...)."""
+    p, out = PROFILES[profile], {}
     models = [m for m in p['models'] if not models or m in models]
     for stratum, n in (p['trials'] if isinstance(p['trials'], dict) else {'main': p['trials']}).items():
         space, seed = STRATA[stratum]
         pts = {m: search_points(variant(m)[0], n, seed, space, fixed=variant(m)[1]) for m in models}
-        out += [trial_variant(m, pts[m][t]) for t in range(n) for m in models]
+        out |= {trial_variant(m, pts[m][t]): stratum for t in range(n) for m in models}
     return out
+
+def paper_trials(profile:str='paper', models=None) -> list[str]:
+    "The profile's trial variants in `trial_strata`'s order."
+    return list(trial_strata(profile, models))
 
 # %% ../nbs/08_reproduce.ipynb #6e14473c
 def _check_dataset(name):
@@ -255,7 +267,8 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
     from fame_nb.train import TrainConfig
     TrainConfig(**{k: v for k, v in dict(epochs=epochs, patience=patience).items() if v is not None})   # < 1: ValueError
     for ds in datasets or []: _check_dataset(ds)
-    names = variants or (paper_trials(profile) if 'trials' in p else p['variants'])
+    strata = trial_strata(profile) if 'trials' in p and not variants else {}
+    names = variants or (list(strata) if 'trials' in p else p['variants'])
     if models:
         known = [*dict.fromkeys(n.split('+')[0] for n in names),
                  *(p['select'].get('derived', {}) if 'select' in p and not variants else [])]
@@ -272,7 +285,7 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
             if pt is None: continue                  # its model is not tuned on `ds` yet
             pat = patience or p.get('patience_by_model', {}).get(model, p['patience'])
             for s in seeds if seeds is not None else p['seeds']:
-                out.append(Cell(ds, v, int(s), epochs or p['epochs'], pat, {**_base(p, ds, v.split('+')[0], 'trials' in p), **pt, **kw}))
+                out.append(Cell(ds, v, int(s), epochs or p['epochs'], pat, {**_base(p, ds, v.split('+')[0], strata.get(v, 'trials' in p)), **pt, **kw}))
     if 'select' in p and out_dir is not None and not variants:
         out += [c for c in selected_cells(profile, out_dir, datasets, epochs, patience)
                 if seeds is None or c.seed in seeds]
@@ -288,9 +301,20 @@ def selected_point(runs_dir, dataset:str, trials:list[str]) -> str|None:
         vals[v] = json.loads(f.read_text())['valid']['NDCG@20']
     return max(trials, key=lambda v: (vals[v], -trials.index(v)))    # ties: the earlier trial
 
+def derived_source(spec) -> tuple[str, dict]:
+    "(source model, {dimension: minimum}) of a derived model's `spec`: 'fame', or ('fame', {'n_heads': 2})."
+    return (spec, {}) if isinstance(spec, str) else (spec[0], dict(spec[1]))
+
+def eligible(trial:str, minimum:dict) -> bool:
+    "Whether `trial` (a variant) has each dimension of `minimum` at or above it (one it does not set: `TrainConfig`'s default)."
+    from fame_nb.train import TrainConfig
+    kw = variant(trial)[1]
+    return all(kw.get(k, getattr(TrainConfig(), k)) >= v for k, v in minimum.items())
+
 def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=None) -> list[Cell]:
     """Seed re-runs of each model's selected point (seed 0 is the trial itself), and the derived variants (FAME +
-    pre-training at FAME's point, all seeds), for every (dataset, model) whose trials have all finished."""
+    pre-training at the best of FAME's trials that meets its minimums (`derived_source`), all seeds), for every
+    (dataset, model) whose trials have all finished."""
     p, out = PROFILES[profile], []
     sel = p['select']
     trials = paper_trials(profile)
@@ -303,9 +327,11 @@ def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=No
             model, kw = variant(chosen[m])
             out += [Cell(ds, chosen[m], s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
                          {**_base(p, ds, m), **kw}) for s in seeds]
-        for d, src in sel.get('derived', {}).items():
-            if chosen.get(src) is None: continue
-            v = d + chosen[src][len(src):]
+        for d, spec in sel.get('derived', {}).items():
+            src, mins = derived_source(spec)
+            ok = [v for v in trials if v.split('+')[0] == src and eligible(v, mins)]
+            if chosen.get(src) is None or not ok: continue
+            v = d + selected_point(Path(out_dir)/'runs', ds, ok)[len(src):]
             model, kw = variant(v)
             out += [Cell(ds, v, s, epochs or p['epochs'], patience or p['patience'], {**_base(p, ds, d), **kw})
                     for s in range(sel['seeds'].get(d, sel['default_seeds']))]
