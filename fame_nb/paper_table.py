@@ -264,6 +264,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
     """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>.md` (and `figure`, a PNG, with the
     tuning figure and the validation curves beside it as `<figure stem>_tuning.png`, `_curves.png`) from the runs in `runs_dir`.
     `plan`: as `plan_of` returns (keys other than 'trials' optional); default: the profile's. Returns the frames."""
+    from fame_nb.reproduce import derived_source
     plan = plan or plan_of(profile)
     trials, derived = plan['trials'], plan.get('derived', {})
     runs = load_runs(runs_dir)
@@ -321,7 +322,10 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
     L += ['', '## Tuning and budget', '',
           'Trials: seed-0 runs of the planned search points that have finished (`fame_nb.reproduce.search_points`); edge: a '
           'searched dimension on which the chosen point is the lowest or highest value tried. Epochs and hours: all '
-          "of the model's trials and seeds. Capped: a chosen-point run stopped at the epoch cap, not by patience.", '',
+          "of the model's trials and seeds. Capped: a chosen-point run stopped at the epoch cap, not by patience."
+          + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
+                    + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'
+                    for m, (src, mins) in ((m, derived_source(s)) for m, s in derived.items())), '',
           '| dataset | model | status | chosen | trials | edge | seeds | best epoch | epochs spent | hours spent | capped |',
           '|---|---|---|---|---|---|---|---|---|---|---|']
     for r in sm.itertuples(index=False):
