@@ -267,7 +267,7 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
     from fame_nb.train import TrainConfig
     TrainConfig(**{k: v for k, v in dict(epochs=epochs, patience=patience).items() if v is not None})   # < 1: ValueError
     for ds in datasets or []: _check_dataset(ds)
-    strata = trial_strata(profile) if 'trials' in p and not variants else {}
+    strata = trial_strata(profile) if 'trials' in p else {}     # a trial named in `variants` gets its stratum's config too
     names = variants or (list(strata) if 'trials' in p else p['variants'])
     if models:
         known = [*dict.fromkeys(n.split('+')[0] for n in names),
