@@ -13,10 +13,10 @@ import pandas as pd
 from .metrics import per_user_from_top
 
 # %% auto #0
-__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'PUBLISHED',
-           'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness',
-           'improvement', 'against_published', 'verdict', 'plan_of', 'paper_table', 'curves_figure', 'tuning_figure',
-           'verdict_markdown', 'beauty_reading']
+__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'HISTORY_COLUMNS',
+           'PUBLISHED', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness',
+           'improvement', 'history_groups', 'by_history', 'history_lengths', 'against_published', 'verdict', 'plan_of',
+           'paper_table', 'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -205,6 +205,52 @@ def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', b
                             provisional=bool(f['provisional'] or b.provisional)))
     return pd.DataFrame(out, columns=IMPROVEMENT_COLUMNS)
 
+# %% ../nbs/15_paper_table.ipynb #a1b2c3d5
+HISTORY_COLUMNS = ['dataset', 'protocol', 'model', 'baseline', 'group', 'users', 'model_mean', 'baseline_mean', 'rel_pct',
+                   'p_users_t', 'common_seeds']
+
+def history_groups(lengths, n:int=4) -> tuple[np.ndarray, list[str]]:
+    "(each user's group, the groups' labels) for test history `lengths` cut at the quantiles 1/n ... (n-1)/n; ties stay together."
+    L = np.asarray(lengths)
+    cuts = np.unique(np.quantile(L, np.arange(1, n) / n, method='higher'))
+    cuts = cuts[(cuts > L.min()) & (cuts <= L.max())]        # lower bounds of the groups after the first
+    lo, hi = [int(L.min()), *map(int, cuts)], [*(int(c) - 1 for c in cuts), int(L.max())]
+    labels = [f'{a}' if a == b else f'{a}-{b}' for a, b in zip(lo, hi)]
+    if len(lo) > 1 and lo[-1] != hi[-1]: labels[-1] = f'{lo[-1]}+'
+    return np.searchsorted(cuts, L, side='right'), labels
+
+def by_history(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame, lengths:dict, metric:str='NDCG@20') -> pd.DataFrame:
+    """Each row of `comparisons` (as `improvement` returns) within the history-length groups of its dataset
+    (`history_groups` of `lengths[dataset]`); datasets without lengths are left out."""
+    out = []
+    for r in comparisons.itertuples(index=False):
+        if r.dataset not in lengths: continue
+        s = summary[summary.dataset == r.dataset].set_index('model')
+        vf, vb = s.loc[r.model, 'chosen'], s.loc[r.baseline, 'chosen']
+        common = sorted(set(runs[(runs.dataset == r.dataset) & (runs.variant == vf)].seed)
+                        & set(runs[(runs.dataset == r.dataset) & (runs.variant == vb)].seed))
+        fu, bu = (_per_user(runs, r.dataset, v, common, r.protocol, metric) for v in (vf, vb))
+        if len(fu) != len(lengths[r.dataset]):
+            raise ValueError(f"{r.dataset}: {len(fu)} users in the runs, {len(lengths[r.dataset])} history lengths given")
+        g, labels = history_groups(lengths[r.dataset])
+        for i, lab in enumerate(labels):
+            k = g == i
+            mf, mb = float(fu[k].mean()), float(bu[k].mean())
+            out.append(dict(dataset=r.dataset, protocol=r.protocol, model=r.model, baseline=r.baseline, group=lab,
+                            users=int(k.sum()), model_mean=mf, baseline_mean=mb,
+                            rel_pct=100 * (mf - mb) / mb if mb else float('nan'), p_users_t=paired_t(fu[k], bu[k])[1],
+                            common_seeds=len(common)))
+    return pd.DataFrame(out, columns=HISTORY_COLUMNS)
+
+def history_lengths(datasets, data_dir) -> dict:
+    "{dataset: each user's test history length (its sequence length - 1, in the data's user order)} for the datasets whose files are found."
+    from fame_nb.data import DataError, load_dataset
+    out = {}
+    for ds in datasets:
+        try: out[ds] = np.array([len(s) - 1 for s in load_dataset(ds, data_dir=data_dir).seqs])
+        except DataError: pass
+    return out
+
 # %% ../nbs/15_paper_table.ipynb #f5d548ac
 PUBLISHED = [   # (dataset, model, metric, value, source)
     ('beauty', 'sasrec', 'HR@10', 0.0921, 'eSASRec benchmark: SASRec, sampled softmax'),
@@ -260,10 +306,12 @@ def plan_of(profile:str='paper') -> dict:
     return dict(trials={m: [v for v in trials if v.split('+')[0] == m] for m in p['models']}, derived=sel.get('derived', {}),
                 seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']))
 
-def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>.md` (and `figure`, a PNG, with the
-    tuning figure and the validation curves beside it as `<figure stem>_tuning.png`, `_curves.png`) from the runs in `runs_dir`.
-    `plan`: as `plan_of` returns (keys other than 'trials' optional); default: the profile's. Returns the frames."""
+def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None) -> dict:
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>.md`
+    (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
+    `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
+    default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
+    array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out. Returns the frames."""
     from fame_nb.reproduce import derived_source
     plan = plan or plan_of(profile)
     trials, derived = plan['trials'], plan.get('derived', {})
@@ -319,6 +367,21 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
               'FAME keeps SASRec and replaces its last layer, so this is the comparison of that layer alone, whichever '
               'baseline is best; the same tests as above.', '', *_imp_table(vs, 'baseline')]
     vs.to_csv(out.parent/f'{out.name}_vs_sasrec.csv', index=False)
+    comps = pd.concat([x for x in (imp, vs) if len(x)]).drop_duplicates(['dataset', 'protocol', 'model', 'baseline']) if len(imp) or len(vs) else imp
+    lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir) if data_dir else {}
+    bh = by_history(runs, sm, comps, lengths)
+    bh.to_csv(out.parent/f'{out.name}_by_history.csv', index=False)
+    L += ['', '## Where the difference lies: by test history length (NDCG@20)', '',
+          'Each comparison above within the groups of users cut at the quartiles of their test history length (ties kept '
+          "together): the groups' mean NDCG@20 over the common seeds and the paired t test across the group's users. An "
+          'observation, not a claim: no test across seeds, and one comparison per group.', '']
+    if len(bh):
+        L += ['| dataset | protocol | model | baseline | history | users | model | baseline | rel. | p users (t) | seeds |',
+              '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|']
+        L += [f"| {r.dataset} | {PROTOCOL_NAMES[r.protocol]} | {r.model} | {r.baseline} | {r.group} | {r.users} | {r.model_mean:.4f} | "
+              f"{r.baseline_mean:.4f} | {r.rel_pct:+.2f}% | {_p(r.p_users_t)} | {r.common_seeds} |" for r in bh.itertuples(index=False)]
+    else: L.append('Not computed: ' + ('no comparison yet.' if not len(comps) else "no history lengths (give the data folder: "
+                                        "`fame-nb paper-table --data-dir`)."))
     L += ['', '## Tuning and budget', '',
           'Trials: seed-0 runs of the planned search points that have finished (`fame_nb.reproduce.search_points`); edge: a '
           'searched dimension on which the chosen point is the lowest or highest value tried. Epochs and hours: all '
@@ -365,7 +428,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None) -> d
         fig.tight_layout(); Path(figure).parent.mkdir(parents=True, exist_ok=True); fig.savefig(figure, dpi=120); plt.close(fig)
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
     curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, sharpness=sh, curves=curves)
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, sharpness=sh, curves=curves, by_history=bh)
 
 def curves_figure(runs, chosen, path) -> dict:
     """Validation NDCG@20 per epoch of every run of each chosen point, a panel per dataset, a colour per model, each
