@@ -207,7 +207,7 @@ def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', b
 
 # %% ../nbs/15_paper_table.ipynb #a1b2c3d5
 HISTORY_COLUMNS = ['dataset', 'protocol', 'model', 'baseline', 'group', 'users', 'model_mean', 'baseline_mean', 'rel_pct',
-                   'p_users_t', 'common_seeds']
+                   'p_users_t', 'p_seeds', 'common_seeds']
 
 def history_groups(lengths, n:int=4) -> tuple[np.ndarray, list[str]]:
     "(each user's group, the groups' labels) for test history `lengths` cut at the quantiles 1/n ... (n-1)/n; ties stay together."
@@ -230,6 +230,7 @@ def by_history(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame
         common = sorted(set(runs[(runs.dataset == r.dataset) & (runs.variant == vf)].seed)
                         & set(runs[(runs.dataset == r.dataset) & (runs.variant == vb)].seed))
         fu, bu = (_per_user(runs, r.dataset, v, common, r.protocol, metric) for v in (vf, vb))
+        fs, bs = ([_per_user(runs, r.dataset, v, [s], r.protocol, metric) for s in common] for v in (vf, vb))   # per seed
         if len(fu) != len(lengths[r.dataset]):
             raise ValueError(f"{r.dataset}: {len(fu)} users in the runs, {len(lengths[r.dataset])} history lengths given")
         g, labels = history_groups(lengths[r.dataset])
@@ -239,7 +240,7 @@ def by_history(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame
             out.append(dict(dataset=r.dataset, protocol=r.protocol, model=r.model, baseline=r.baseline, group=lab,
                             users=int(k.sum()), model_mean=mf, baseline_mean=mb,
                             rel_pct=100 * (mf - mb) / mb if mb else float('nan'), p_users_t=paired_t(fu[k], bu[k])[1],
-                            common_seeds=len(common)))
+                            p_seeds=paired_t([f[k].mean() for f in fs], [b[k].mean() for b in bs])[1], common_seeds=len(common)))
     return pd.DataFrame(out, columns=HISTORY_COLUMNS)
 
 def history_lengths(datasets, data_dir) -> dict:
@@ -373,13 +374,13 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     bh.to_csv(out.parent/f'{out.name}_by_history.csv', index=False)
     L += ['', '## Where the difference lies: by test history length (NDCG@20)', '',
           'Each comparison above within the groups of users cut at the quartiles of their test history length (ties kept '
-          "together): the groups' mean NDCG@20 over the common seeds and the paired t test across the group's users. An "
-          'observation, not a claim: no test across seeds, and one comparison per group.', '']
+          "together): the groups' mean NDCG@20 over the common seeds, the paired t test across the group's users and the "
+          "paired t test across seeds of the group's means. One comparison per group: several groups are several tests.", '']
     if len(bh):
-        L += ['| dataset | protocol | model | baseline | history | users | model | baseline | rel. | p users (t) | seeds |',
-              '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|']
+        L += ['| dataset | protocol | model | baseline | history | users | model | baseline | rel. | p users (t) | p seeds | seeds |',
+              '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|']
         L += [f"| {r.dataset} | {PROTOCOL_NAMES[r.protocol]} | {r.model} | {r.baseline} | {r.group} | {r.users} | {r.model_mean:.4f} | "
-              f"{r.baseline_mean:.4f} | {r.rel_pct:+.2f}% | {_p(r.p_users_t)} | {r.common_seeds} |" for r in bh.itertuples(index=False)]
+              f"{r.baseline_mean:.4f} | {r.rel_pct:+.2f}% | {_p(r.p_users_t)} | {_p(r.p_seeds)} | {r.common_seeds} |" for r in bh.itertuples(index=False)]
     else: L.append('Not computed: ' + ('no comparison yet.' if not len(comps) else "no history lengths (give the data folder: "
                                         "`fame-nb paper-table --data-dir`)."))
     L += ['', '## Tuning and budget', '',
