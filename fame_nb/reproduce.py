@@ -11,13 +11,14 @@ from pathlib import Path
 from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
 
 # %% auto #0
-__all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU',
-           'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S',
-           'STALE_S', 'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant',
-           'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point', 'derived_source',
-           'eligible', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'plain_command', 'run_cell',
-           'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'run_order',
-           'model_order', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
+__all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID',
+           'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES',
+           'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points',
+           'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point',
+           'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters',
+           'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
+           'holding', 'run_claimed', 'run_order', 'model_order', 'reproduce', 'run_tables', 'run_analyses',
+           'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -56,10 +57,13 @@ VARIANTS = {
     'fame-chosen-noMoE':  ('fame', dict(n_experts=1)),
     'fame-chosen-slice':  ('fame', dict(item_proj='slice')),
     'fame-chosen-unsharedff': ('fame', dict(unshared_ff=True)),
+    'sasrec-chosen':      ('sasrec', {}),   # SASRec at FAME's chosen lr, dropout and heads: FAME's last layer, nothing else
 }
 BASELINES = ['sasrec', 'gru4rec', 'bert4rec', 'fmlp']
 ABLATIONS = ['fame-noMoE', 'fame-noGate', 'fame-noFacet', 'fame-slice', 'fame-probs', 'fame-scale1']
-CHOSEN = ['fame-chosen', 'fame-chosen-noMoE', 'fame-chosen-slice', 'fame-chosen-unsharedff']   # at the whole chosen point
+CHOSEN = ['fame-chosen', 'fame-chosen-noMoE', 'fame-chosen-slice', 'fame-chosen-unsharedff', 'sasrec-chosen']   # at the whole chosen point
+# a variant at another model's chosen point: variant -> (that model, the settings it takes)
+CHOSEN_FROM = {'sasrec-chosen': ('fame', ('lr', 'dropout', 'n_heads'))}
 MECHANISM = ['fame-tau0.3', 'fame-rinit1', 'fame-inputroute', 'fame-top1', 'fame-top1-balance', 'fame-ff4d',
              'fame-unsharedff', 'fame-ff4d-unshared', 'fame-all', 'fame-learnscale', 'fame-probs-scale1',
              'fame-probs-learnscale']
@@ -158,7 +162,7 @@ PROFILES = {
     # FAME's for FAME variants), selected on masked validation as there
     'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
                       variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE, *MECHANISM, *CHOSEN],
-                      base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), tuned=dict(profile='paper', keys=('lr', 'dropout'), whole=CHOSEN), optional=['ml-20m'],
+                      base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), tuned=dict(profile='paper', keys=('lr', 'dropout'), whole=CHOSEN, source=CHOSEN_FROM), optional=['ml-20m'],
                       analyses=dict(knockout={}, mechanism={}, interpret=interpret_on('beauty'), cost=COST_GPU)),   # knockout first: mechanism reads it
     # the paper's H x N figure, each point retuned (issue 13, item 4): FAME at H, N in {1, 2, 4, 8} and SASRec at the
     # same H, 4 trials of lr x dropout each (`paper_trials`; heads and experts are the variant's, not drawn), the chosen
@@ -279,10 +283,12 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
         for v in names:
             model, kw = variant(v)
             whole = v in p.get('tuned', {}).get('whole', ())   # a variant at the whole chosen point (CHOSEN)
-            if 'tuned' in p and (ds, model, whole) not in tuned:
-                tuned[ds, model, whole] = tuned_point(profile, tuned_runs, ds, model, whole)
-            pt = tuned[ds, model, whole] if 'tuned' in p else {}
+            src, keep = p.get('tuned', {}).get('source', {}).get(v, (model, None))   # another model's point (CHOSEN_FROM)
+            if 'tuned' in p and (ds, src, whole) not in tuned:
+                tuned[ds, src, whole] = tuned_point(profile, tuned_runs, ds, src, whole)
+            pt = tuned[ds, src, whole] if 'tuned' in p else {}
             if pt is None: continue                  # its model is not tuned on `ds` yet
+            if keep: pt = {k: x for k, x in pt.items() if k in keep}
             pat = patience or p.get('patience_by_model', {}).get(model, p['patience'])
             for s in seeds if seeds is not None else p['seeds']:
                 out.append(Cell(ds, v, int(s), epochs or p['epochs'], pat, {**_base(p, ds, v.split('+')[0], strata.get(v, 'trials' in p)), **pt, **kw}))
