@@ -159,9 +159,11 @@ PROFILES = {
     # benchmarks/README.md) on every dataset but Beauty, whose grid began in fp32 (`fp32_datasets`)
     # the mechanism study (issue 13): ablations, pre-training, sparse metadata, H x N, the MECHANISM switches, each at
     # the lr and dropout the paper grid chose for its model on that dataset (`tuned`: SASRec's for SASRec variants,
-    # FAME's for FAME variants), selected on masked validation as there
-    'mechanism': dict(datasets=['beauty', 'sports', 'toys', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
-                      variants=['sasrec', 'sasrec-text', 'fame', 'fame-pre', *ABLATIONS, *SPARSE, *MECHANISM, *CHOSEN],
+    # FAME's for FAME variants), selected on masked validation as there. Run in the order of the questions' weight on a
+    # 2-core box (a variant's seeds together): the chosen FAME against its controls (CHOSEN), the paper's ablations at
+    # H = 2, N = 4, text, then the switches; Toys, the cheaper second Amazon set, before Sports
+    'mechanism': dict(datasets=['beauty', 'toys', 'sports', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
+                      variants=[*CHOSEN, 'sasrec', 'fame', *ABLATIONS, 'fame-pre', 'sasrec-text', *SPARSE, *MECHANISM],
                       base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), tuned=dict(profile='paper', keys=('lr', 'dropout'), whole=CHOSEN, source=CHOSEN_FROM), optional=['ml-20m'],
                       analyses=dict(knockout={}, mechanism={}, interpret=interpret_on('beauty'), cost=COST_GPU)),   # knockout first: mechanism reads it
     # the paper's H x N figure, each point retuned (issue 13, item 4): FAME at H, N in {1, 2, 4, 8} and SASRec at the
