@@ -1,0 +1,22 @@
+#!/bin/bash
+# Commit the paper grid's finished runs (issue 12) as they land: each untracked results/paper/runs/<key>.json with its
+# executed notebook, their paths made relative (tools/relpaths.py: this checkout, the grid's frozen worktree
+# $GRIDTREE, default /tmp/gridtree as in DEVELOPERS.md, and the folder beside the checkout that holds the data), then the
+# regenerated paper table and the README's verdict. A run still running has a notebook but no JSON: it is left alone.
+# Run it from anywhere; data: $FAME_DATA, else ../shared/data/amazon.
+cd "$(dirname "$0")/.." || exit 1
+GRIDTREE=${GRIDTREE:-/tmp/gridtree}
+DATA=${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}
+names=()
+for j in $(git ls-files --others --exclude-standard results/paper/runs | grep '\.json$'); do
+  nb="${j%.json}.ipynb"
+  [ -f "$nb" ] || continue
+  .venv/bin/python tools/relpaths.py "$j" "$nb" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" || exit 1
+  git add "$j" "$nb"; names+=("$(basename "${j%.json}")")
+done
+[ ${#names[@]} -eq 0 ] && { echo "nothing new"; exit 0; }
+.venv/bin/fame-nb paper-table --runs-dir results/paper/runs --out results/paper_table --figure figures/paper_table.png \
+  --data-dir "$DATA" > /dev/null || exit 1
+git add results/paper_table* figures/paper_table*.png
+git commit -q -m "results/paper: ${names[*]}" -- results/paper/runs results/paper_table* figures/paper_table*.png && git log --oneline -1
+.venv/bin/python tools/readme.py > /dev/null && { git diff --quiet README.md || git commit -q -m "README: the paper table's verdict, regenerated" README.md; }
