@@ -229,8 +229,8 @@ def by_history(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame
         vf, vb = s.loc[r.model, 'chosen'], s.loc[r.baseline, 'chosen']
         common = sorted(set(runs[(runs.dataset == r.dataset) & (runs.variant == vf)].seed)
                         & set(runs[(runs.dataset == r.dataset) & (runs.variant == vb)].seed))
-        fu, bu = (_per_user(runs, r.dataset, v, common, r.protocol, metric) for v in (vf, vb))
         fs, bs = ([_per_user(runs, r.dataset, v, [s], r.protocol, metric) for s in common] for v in (vf, vb))   # per seed
+        fu, bu = np.mean(fs, 0), np.mean(bs, 0)                        # over the seeds, as `_per_user` averages them
         if len(fu) != len(lengths[r.dataset]):
             raise ValueError(f"{r.dataset}: {len(fu)} users in the runs, {len(lengths[r.dataset])} history lengths given")
         g, labels = history_groups(lengths[r.dataset])
