@@ -11,7 +11,7 @@ FAME=${FAME:-.venv/bin/fame-nb}
 R=("$FAME" reproduce --profile paper --executor local --jobs 2 --cpus-per-cell 1 --out-dir "$PWD/results/paper"
    --figures-dir "$PWD/results/paper/figures" --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}")
 CORE=(sasrec fame fmlp fame-pre); ALL=(sasrec fame fmlp fame-pre sasrec-bce fmlp-bce gru4rec bert4rec)
-"${R[@]}" --datasets beauty --models fame fmlp sasrec fame-pre "$@"   # FAME first: fame-pre and the mechanism study wait for its choice
+"${R[@]}" --datasets beauty --models fame fame-pre sasrec fmlp "$@"   # FAME first (fame-pre, mechanism wait for it); SASRec's last trials before FMLP-Rec's seeds
 "${R[@]}" --datasets toys --models "${CORE[@]}" "$@"
 "${R[@]}" --datasets beauty toys --models "${ALL[@]}" "$@"
 "${R[@]}" --datasets sports --models "${CORE[@]}" "$@"
