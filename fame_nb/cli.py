@@ -142,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser('paper-table', help="the paper's table (both protocols, seeds, p-values) from a tuned profile's runs")
     t.add_argument('--runs-dir', default='results/paper/runs'); t.add_argument('--out', default='results/paper/paper_table')
     t.add_argument('--figure', help='PNG of NDCG@20 under both protocols'); t.add_argument('--profile', default='paper')
-    t.add_argument('--data-dir', help="the datasets' folder: adds the comparisons by users' history length")
+    t.add_argument('--data-dir', help="the datasets' folder: adds the comparisons by users' history length and prices the runs left on datasets not run yet")
     t.set_defaults(fn=_paper_table)
     g = sub.add_parser('data', help="fetch a dataset from its original source; prepare S3-Rec's files from raw Amazon files")
     gs = g.add_subparsers(dest='action', required=True)

@@ -14,9 +14,10 @@ from .metrics import per_user_from_top
 
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'HISTORY_COLUMNS',
-           'PUBLISHED', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness',
-           'improvement', 'history_groups', 'by_history', 'history_lengths', 'against_published', 'verdict', 'plan_of',
-           'paper_table', 'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
+           'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t',
+           'sign_flip', 'summarise', 'sharpness', 'improvement', 'history_groups', 'by_history', 'history_lengths',
+           'loss_scale', 'trial_epochs', 'budget', 'against_published', 'verdict', 'plan_of', 'paper_table',
+           'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -252,6 +253,81 @@ def history_lengths(datasets, data_dir) -> dict:
         except DataError: pass
     return out
 
+# %% ../nbs/15_paper_table.ipynb #b0d6e7a2
+def loss_scale(datasets, data_dir=None) -> dict:
+    """{dataset: W}, the loss work of one epoch, training targets x items (`max_len` as `train.dataset_defaults`), for
+    the datasets whose files are found: it carries a model's measured epoch time to a dataset it has not run on yet."""
+    from fame_nb.data import DataError, load_dataset
+    from fame_nb.train import dataset_defaults
+    out = {}
+    for ds in datasets:
+        try: d = load_dataset(ds, data_dir=data_dir)
+        except DataError: continue
+        L = dataset_defaults(ds).get('max_len', 50)
+        out[ds] = float(sum(min(len(s) - 3, L) for s in d.seqs if len(s) > 3)) * d.n_items
+    return out
+
+def _per_epoch(r:pd.DataFrame, ds:str, scales:dict) -> tuple[float, str]:
+    "Median seconds per epoch of the runs `r` on `ds`, else carried from their other datasets by `scales`: (seconds, how)."
+    def med(x):
+        if not len(x): return math.nan
+        ch = x[[bool(c.get('length_chunks')) for c in x.config]]
+        x = ch if len(ch) else x
+        return float(np.median(x.hours * 3600 / x.epochs_run))
+    if len(r) and not math.isnan(s := med(r[r.dataset == ds])): return s, ''
+    other = [med(r[r.dataset == d]) * scales[ds] / scales[d] for d in (r.dataset.unique() if len(r) else [])
+             if d in scales and ds in scales]
+    return (float(np.median(other)), ', scaled by loss work') if other else (math.nan, '')
+
+def trial_epochs(runs:pd.DataFrame, model:str, lr:float, near:float=1.25) -> tuple[float, str]:
+    """Epochs a trial of `model` at `lr` is expected to run: the median over the finished seed-0 trials within a factor
+    `near` of `lr`, the model's own (on any dataset) where it has some, else every model's; else a fit of log epochs on
+    log lr over the model's trials (every model's while it has under 3). (epochs, basis: 'own', 'others' or 'fit'); nan
+    without 3 trials."""
+    t = runs[(runs.seed == 0) & runs.variant.str.contains('+lr=', regex=False)] if len(runs) else runs
+    if not len(t): return math.nan, 'fit'
+    lrs = np.array([_dims(v)['lr'] for v in t.variant])
+    close = np.abs(np.log(lrs / lr)) <= math.log(near)
+    for basis, pick in (('own', close & (t.model == model).to_numpy()), ('others', close)):
+        if pick.any(): return float(np.median(t.epochs_run[pick])), basis
+    mine = (t.model == model).to_numpy()
+    use = mine if mine.sum() >= 3 else np.ones(len(t), bool)
+    if use.sum() < 3: return math.nan, 'fit'
+    return float(np.exp(np.polyval(np.polyfit(np.log(lrs[use]), np.log(t.epochs_run[use].to_numpy(float)), 1), math.log(lr)))), 'fit'
+
+EPOCH_BASES = {'own': 'from its trials at that lr', 'others': "from other models' at that lr", 'fit': 'from a fit on lr'}
+BUDGET_COLUMNS = ['dataset', 'model', 'trials_left', 'seeds_left', 'hours_left', 'seconds_per_epoch', 'basis']
+
+def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=None) -> pd.DataFrame:
+    """Per (dataset, model) of `chosen` (`choose`): the planned tuning trials and seed re-runs not finished, and the
+    estimated single-thread CPU hours they need (see above); nan where nothing measured prices them. `plan`: as
+    `plan_of`; `scales`: as `loss_scale`. A begun run counts whole."""
+    scales, trials, want = scales or {}, plan['trials'], plan.get('seeds', {})
+    from fame_nb.reproduce import derived_source
+    src = {m: derived_source(s)[0] for m, s in plan.get('derived', {}).items()}
+    rows = []
+    for c in chosen.itertuples(index=False):
+        ds, m = c.dataset, c.model
+        fam = src.get(m) or m.split('-')[0]
+        mine = runs[runs.model == m] if len(runs) else runs
+        here = mine[mine.dataset == ds] if len(mine) else mine
+        for who, r in ((m, mine), (fam, runs[runs.model == fam] if len(runs) else runs), ('all models', runs)):
+            spe, how = _per_epoch(r, ds, scales)
+            if not math.isnan(spe): break
+        done = set(here[here.seed == 0].variant) if len(here) else set()
+        left = [v for v in trials.get(m, []) if v not in done]
+        est = [trial_epochs(runs, m, _dims(v)['lr']) for v in left]
+        ep, how_ep = [e for e, _ in est], pd.Series([b for _, b in est], dtype=object).value_counts()
+        at = here[here.variant == c.chosen] if isinstance(c.chosen, str) and len(here) else here.iloc[:0]
+        n_seeds = max(0, want.get(m, 1) - len(at))
+        ep_seed = (float(at.epochs_run.mean()) if len(at) else float(mine.epochs_run.mean()) if len(mine)
+                   else float(np.median(ep)) if ep else math.nan)
+        rows.append(dict(dataset=ds, model=m, trials_left=len(left), seeds_left=n_seeds,
+                         hours_left=(sum(ep) + n_seeds * ep_seed) * spe / 3600 if left or n_seeds else 0.0,
+                         seconds_per_epoch=spe, basis=f'{who} runs{how}' + ('; trial epochs: ' + ', '.join(
+                             f'{n} {EPOCH_BASES[b]}' for b, n in how_ep.items()) if len(how_ep) else '')))
+    return pd.DataFrame(rows, columns=BUDGET_COLUMNS)
+
 # %% ../nbs/15_paper_table.ipynb #f5d548ac
 PUBLISHED = [   # (dataset, model, metric, value, source)
     ('beauty', 'sasrec', 'HR@10', 0.0921, 'eSASRec benchmark: SASRec, sampled softmax'),
@@ -308,7 +384,7 @@ def plan_of(profile:str='paper') -> dict:
                 seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']))
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>.md`
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_budget.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
     `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
@@ -396,6 +472,25 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
         L.append(f"| {r.dataset} | {r.model} | {r.status} | {('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—'} | "
                  f"{r.trials}/{r.planned} | {r.edge or ''} | {r.seeds} | {'—' if math.isnan(r.best_epoch) else r.best_epoch} | "
                  f"{r.epochs_spent} | {r.hours_spent} | {'yes' if r.capped else ''} |")
+    scales = loss_scale(list(dict.fromkeys(chosen.dataset)), data_dir) if data_dir and len(chosen) else {}
+    bu = budget(runs, chosen, plan, scales)
+    bu.to_csv(out.parent/f'{out.name}_budget.csv', index=False)
+    todo = bu[(bu.trials_left > 0) | (bu.seeds_left > 0)]
+    priced = todo[todo.hours_left.notna()]
+    L += ['', "### What is left, and what it costs", '',
+          "Estimated single-thread CPU hours of the planned runs not finished (`budget`: the seconds per epoch measured here, "
+          "the epochs of a trial from the finished trials at its learning rate: `trial_epochs`; a begun run counts whole). Basis: whose runs price it."
+          + ('' if scales else ' Without the data files (`--data-dir`) a model is priced only on the datasets it has run on.'), '']
+    if len(todo):
+        L += ['| dataset | model | trials left | seeds left | CPU hours | s / epoch | basis |', '|---|---|---:|---:|---:|---:|---|']
+        L += [f"| {r.dataset} | {r.model} | {r.trials_left} | {r.seeds_left} | "
+              f"{'—' if math.isnan(r.hours_left) else f'{r.hours_left:.1f}'} | "
+              f"{'—' if math.isnan(r.seconds_per_epoch) else f'{r.seconds_per_epoch:.0f}'} | "
+              f"{r.basis if not math.isnan(r.hours_left) else 'nothing measured prices it'} |" for r in todo.itertuples(index=False)]
+        L += ['', f"**{int((priced.trials_left + priced.seeds_left).sum())} runs priced at {priced.hours_left.sum():.0f} CPU hours**"
+              + (f"; {int((todo.trials_left + todo.seeds_left).sum() - (priced.trials_left + priced.seeds_left).sum())} runs "
+                 f"({', '.join(sorted(set(todo.dataset) - set(priced.dataset)) or ['some'])}) not priced." if len(priced) < len(todo) else '.')]
+    else: L.append('Nothing: every planned run has finished.')
     L += ['', '### How sharp is each choice', '',
           "Validation NDCG@20 of the chosen trial and of the runner-up (seed 0); seed std: the std of the chosen point's "
           'validation NDCG@20 across its seeds; within: the other trials within one seed std of the winner (they cannot be '
