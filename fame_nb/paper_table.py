@@ -16,7 +16,7 @@ from .metrics import per_user_from_top
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'HISTORY_COLUMNS',
            'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t',
            'sign_flip', 'summarise', 'sharpness', 'improvement', 'history_groups', 'by_history', 'history_lengths',
-           'loss_scale', 'trial_epochs', 'budget', 'against_published', 'verdict', 'plan_of', 'paper_table',
+           'epoch_flops', 'trial_epochs', 'budget', 'against_published', 'verdict', 'plan_of', 'paper_table',
            'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
@@ -254,17 +254,18 @@ def history_lengths(datasets, data_dir) -> dict:
     return out
 
 # %% ../nbs/15_paper_table.ipynb #b0d6e7a2
-def loss_scale(datasets, data_dir=None) -> dict:
-    """{dataset: W}, the loss work of one epoch, training targets x items (`max_len` as `train.dataset_defaults`), for
-    the datasets whose files are found: it carries a model's measured epoch time to a dataset it has not run on yet."""
+def epoch_flops(datasets, data_dir=None, d:int=64, n_layers:int=2) -> dict:
+    """{dataset: F}, the matmul FLOPs of one SASRec training epoch (`max_len` as `train.dataset_defaults`), for the
+    datasets whose files are found: it carries a model's measured epoch time to a dataset it has not run on yet."""
     from fame_nb.data import DataError, load_dataset
     from fame_nb.train import dataset_defaults
     out = {}
     for ds in datasets:
-        try: d = load_dataset(ds, data_dir=data_dir)
+        try: data = load_dataset(ds, data_dir=data_dir)
         except DataError: continue
         L = dataset_defaults(ds).get('max_len', 50)
-        out[ds] = float(sum(min(len(s) - 3, L) for s in d.seqs if len(s) > 3)) * d.n_items
+        n = np.array([min(len(s) - 3, L) for s in data.seqs if len(s) > 3], dtype=np.float64)
+        out[ds] = float(3 * (n_layers * (24 * d * d * n + 2 * d * n * (n + 1)) + 2 * d * data.n_items * n).sum())
     return out
 
 def _per_epoch(r:pd.DataFrame, ds:str, scales:dict) -> tuple[float, str]:
@@ -277,7 +278,7 @@ def _per_epoch(r:pd.DataFrame, ds:str, scales:dict) -> tuple[float, str]:
     if len(r) and not math.isnan(s := med(r[r.dataset == ds])): return s, ''
     other = [med(r[r.dataset == d]) * scales[ds] / scales[d] for d in (r.dataset.unique() if len(r) else [])
              if d in scales and ds in scales]
-    return (float(np.median(other)), ', scaled by loss work') if other else (math.nan, '')
+    return (float(np.median(other)), ', scaled by epoch FLOPs') if other else (math.nan, '')
 
 def trial_epochs(runs:pd.DataFrame, model:str, lr:float, near:float=1.25) -> tuple[float, str]:
     """Epochs a trial of `model` at `lr` is expected to run: the median over the finished seed-0 trials within a factor
@@ -301,7 +302,7 @@ BUDGET_COLUMNS = ['dataset', 'model', 'trials_left', 'seeds_left', 'hours_left',
 def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=None) -> pd.DataFrame:
     """Per (dataset, model) of `chosen` (`choose`): the planned tuning trials and seed re-runs not finished, and the
     estimated single-thread CPU hours they need (see above); nan where nothing measured prices them. `plan`: as
-    `plan_of`; `scales`: as `loss_scale`. A begun run counts whole."""
+    `plan_of`; `scales`: as `epoch_flops`. A begun run counts whole."""
     scales, trials, want = scales or {}, plan['trials'], plan.get('seeds', {})
     from fame_nb.reproduce import derived_source
     src = {m: derived_source(s)[0] for m, s in plan.get('derived', {}).items()}
@@ -472,7 +473,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
         L.append(f"| {r.dataset} | {r.model} | {r.status} | {('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—'} | "
                  f"{r.trials}/{r.planned} | {r.edge or ''} | {r.seeds} | {'—' if math.isnan(r.best_epoch) else r.best_epoch} | "
                  f"{r.epochs_spent} | {r.hours_spent} | {'yes' if r.capped else ''} |")
-    scales = loss_scale(list(dict.fromkeys(chosen.dataset)), data_dir) if data_dir and len(chosen) else {}
+    scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir) if data_dir and len(chosen) else {}
     bu = budget(runs, chosen, plan, scales)
     bu.to_csv(out.parent/f'{out.name}_budget.csv', index=False)
     todo = bu[(bu.trials_left > 0) | (bu.seeds_left > 0)]
