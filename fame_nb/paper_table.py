@@ -16,8 +16,8 @@ from .metrics import per_user_from_top
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'HISTORY_COLUMNS',
            'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t',
            'sign_flip', 'summarise', 'sharpness', 'improvement', 'history_groups', 'by_history', 'history_lengths',
-           'epoch_flops', 'trial_epochs', 'budget', 'against_published', 'verdict', 'plan_of', 'paper_table',
-           'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
+           'epoch_flops', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'against_published',
+           'verdict', 'plan_of', 'paper_table', 'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -280,52 +280,78 @@ def _per_epoch(r:pd.DataFrame, ds:str, scales:dict) -> tuple[float, str]:
              if d in scales and ds in scales]
     return (float(np.median(other)), ', scaled by epoch FLOPs') if other else (math.nan, '')
 
-def trial_epochs(runs:pd.DataFrame, model:str, lr:float, near:float=1.25) -> tuple[float, str]:
-    """Epochs a trial of `model` at `lr` is expected to run: the median over the finished seed-0 trials within a factor
-    `near` of `lr`, the model's own (on any dataset) where it has some, else every model's; else a fit of log epochs on
-    log lr over the model's trials (every model's while it has under 3). (epochs, basis: 'own', 'others' or 'fit'); nan
-    without 3 trials."""
+def seconds_per_epoch(runs:pd.DataFrame, dataset:str, models, scales:dict|None=None) -> tuple[float, str]:
+    """Seconds per epoch of a run of the first of `models` (e.g. `['fame-pre', 'fame']`: the model, then its family)
+    that has finished runs, else of every model: the median on `dataset`, else carried from another by `scales`
+    (`epoch_flops`). (seconds, basis); nan where no run prices it."""
+    for who in [*([models] if isinstance(models, str) else models), 'all models']:
+        r = runs if who == 'all models' or not len(runs) else runs[runs.model == who]
+        s, how = _per_epoch(r, dataset, scales or {})
+        if not math.isnan(s): return s, f'{who} runs{how}'
+    return math.nan, 'no runs'
+
+def trial_epochs(runs:pd.DataFrame, models, lr:float, near:float=1.25) -> tuple[float, str]:
+    """Epochs a trial at `lr` of the first of `models` with trials near it is expected to run: the median over those
+    finished seed-0 trials (on any dataset) within a factor `near` of `lr`, else over every model's; else a fit of log
+    epochs on log lr over the first model's trials (every model's while it has under 3). (epochs, basis: 'own',
+    'others' or 'fit'); nan without 3 trials."""
+    models = [models] if isinstance(models, str) else list(models)
     t = runs[(runs.seed == 0) & runs.variant.str.contains('+lr=', regex=False)] if len(runs) else runs
     if not len(t): return math.nan, 'fit'
     lrs = np.array([_dims(v)['lr'] for v in t.variant])
     close = np.abs(np.log(lrs / lr)) <= math.log(near)
-    for basis, pick in (('own', close & (t.model == model).to_numpy()), ('others', close)):
+    for basis, pick in [*(('own', close & (t.model == m).to_numpy()) for m in models), ('others', close)]:
         if pick.any(): return float(np.median(t.epochs_run[pick])), basis
-    mine = (t.model == model).to_numpy()
+    mine = (t.model == models[0]).to_numpy()
     use = mine if mine.sum() >= 3 else np.ones(len(t), bool)
     if use.sum() < 3: return math.nan, 'fit'
     return float(np.exp(np.polyval(np.polyfit(np.log(lrs[use]), np.log(t.epochs_run[use].to_numpy(float)), 1), math.log(lr)))), 'fit'
 
-EPOCH_BASES = {'own': 'from its trials at that lr', 'others': "from other models' at that lr", 'fit': 'from a fit on lr'}
+EPOCH_BASES = {'own': 'from its trials at that lr', 'others': "from other models' at that lr", 'fit': 'from a fit on lr',
+               'same': 'from its finished seeds'}
+
+def run_hours(runs:pd.DataFrame, dataset:str, variant:str, models, lr:float, scales:dict|None=None) -> tuple[float, str]:
+    """Estimated single-thread CPU hours of one run of `variant` on `dataset` at `lr`: `seconds_per_epoch` x epochs,
+    the mean of the variant's finished runs there (other seeds) where it has some, else `trial_epochs`. (hours, basis)."""
+    s, who = seconds_per_epoch(runs, dataset, models, scales)
+    same = runs[(runs.dataset == dataset) & (runs.variant == variant)] if len(runs) else runs
+    e, how = (float(same.epochs_run.mean()), 'same') if len(same) else trial_epochs(runs, models, lr)
+    return e * s / 3600, f'{who}; epochs {EPOCH_BASES[how]}'
+
+def price(cells, runs:pd.DataFrame, scales:dict|None=None) -> dict:
+    """{cell key: (hours, basis)} for `reproduce.Cell`s: `run_hours` with the cell's variant name, then its model, at its
+    lr (the training default where the cell sets none)."""
+    from fame_nb.train import TrainConfig
+    return {c.key: run_hours(runs, c.dataset, c.variant, list(dict.fromkeys([c.base, c.model])),
+                             float(c.overrides.get('lr', TrainConfig.lr)), scales) for c in cells}
+
 BUDGET_COLUMNS = ['dataset', 'model', 'trials_left', 'seeds_left', 'hours_left', 'seconds_per_epoch', 'basis']
 
 def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=None) -> pd.DataFrame:
     """Per (dataset, model) of `chosen` (`choose`): the planned tuning trials and seed re-runs not finished, and the
     estimated single-thread CPU hours they need (see above); nan where nothing measured prices them. `plan`: as
     `plan_of`; `scales`: as `epoch_flops`. A begun run counts whole."""
-    scales, trials, want = scales or {}, plan['trials'], plan.get('seeds', {})
+    trials, want = plan['trials'], plan.get('seeds', {})
     from fame_nb.reproduce import derived_source
     src = {m: derived_source(s)[0] for m, s in plan.get('derived', {}).items()}
     rows = []
     for c in chosen.itertuples(index=False):
         ds, m = c.dataset, c.model
-        fam = src.get(m) or m.split('-')[0]
-        mine = runs[runs.model == m] if len(runs) else runs
-        here = mine[mine.dataset == ds] if len(mine) else mine
-        for who, r in ((m, mine), (fam, runs[runs.model == fam] if len(runs) else runs), ('all models', runs)):
-            spe, how = _per_epoch(r, ds, scales)
-            if not math.isnan(spe): break
+        names = list(dict.fromkeys([m, src.get(m) or m.split('-')[0]]))     # the model, then its family
+        spe, who = seconds_per_epoch(runs, ds, names, scales)
+        here = runs[(runs.model == m) & (runs.dataset == ds)] if len(runs) else runs
         done = set(here[here.seed == 0].variant) if len(here) else set()
         left = [v for v in trials.get(m, []) if v not in done]
-        est = [trial_epochs(runs, m, _dims(v)['lr']) for v in left]
+        est = [trial_epochs(runs, names, _dims(v)['lr']) for v in left]
         ep, how_ep = [e for e, _ in est], pd.Series([b for _, b in est], dtype=object).value_counts()
         at = here[here.variant == c.chosen] if isinstance(c.chosen, str) and len(here) else here.iloc[:0]
+        mine = runs[runs.model == m] if len(runs) else runs
         n_seeds = max(0, want.get(m, 1) - len(at))
         ep_seed = (float(at.epochs_run.mean()) if len(at) else float(mine.epochs_run.mean()) if len(mine)
                    else float(np.median(ep)) if ep else math.nan)
         rows.append(dict(dataset=ds, model=m, trials_left=len(left), seeds_left=n_seeds,
                          hours_left=(sum(ep) + n_seeds * ep_seed) * spe / 3600 if left or n_seeds else 0.0,
-                         seconds_per_epoch=spe, basis=f'{who} runs{how}' + ('; trial epochs: ' + ', '.join(
+                         seconds_per_epoch=spe, basis=who + ('; trial epochs: ' + ', '.join(
                              f'{n} {EPOCH_BASES[b]}' for b, n in how_ep.items()) if len(how_ep) else '')))
     return pd.DataFrame(rows, columns=BUDGET_COLUMNS)
 

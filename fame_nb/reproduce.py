@@ -17,8 +17,8 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point',
            'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters',
            'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
-           'holding', 'run_claimed', 'run_order', 'model_order', 'reproduce', 'run_tables', 'run_analyses',
-           'show_figure']
+           'holding', 'run_claimed', 'dry_run_prices', 'run_order', 'model_order', 'reproduce', 'run_tables',
+           'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -612,6 +612,21 @@ def _available(ds, data_dir):
     try: load_dataset(ds, data_dir=data_dir); return True
     except DataFilesNotFound: return False
 
+def dry_run_prices(cells, out_dir, tuned_runs=None, data_dir=None) -> tuple[dict, str]:
+    """Each cell's estimated single-thread CPU hours (`paper_table.price`) from the finished runs in `out_dir/runs` and
+    `tuned_runs`; a dataset with no run there is priced by epoch FLOPs from its files in `data_dir`.
+    ({key: (hours, basis)}, what the prices rest on, or why there are none)."""
+    import pandas as pd
+    from fame_nb.paper_table import epoch_flops, load_runs, price
+    dirs = [d for d in dict.fromkeys([Path(out_dir)/'runs', *([Path(tuned_runs)] if tuned_runs else [])]) if d.is_dir()]
+    try: frames = [r for r in map(load_runs, dirs) if len(r)]
+    except ValueError as e: return {}, f'not priced: {e}'
+    if not frames: return {}, f"not priced: no finished run in {' or '.join(map(str, dirs)) or Path(out_dir)/'runs'}"
+    runs = pd.concat(frames, ignore_index=True).drop_duplicates(['dataset', 'variant', 'seed'])
+    new = sorted({c.dataset for c in cells} - set(runs.dataset))
+    scales = epoch_flops([*new, *sorted(set(runs.dataset))], data_dir) if new else {}
+    return price(cells, runs, scales), f'{len(runs)} finished runs'
+
 def _dirs(out_dir=None, figures_dir=None) -> tuple[Path, Path]:
     "(out_dir, figures_dir): results/ and figures/ by default; with an `out_dir` given, figures go to out_dir/figures unless `figures_dir` says otherwise."
     if figures_dir is None: figures_dir = 'figures' if out_dir is None else Path(out_dir)/'figures'
@@ -644,7 +659,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     each epoch of a running cell is a line prefixed with its key, and the grid's bar has an ETA. Each cell is `claim`ed
     before it runs: one that another reproduction on the same out-dir runs is waited for, not run again (`elsewhere`).
     `runner` 'plain' executes the cells without Jupyter (`plain_command`); `tuned_runs`: the runs folder of the grid
-    whose chosen points a `tuned` profile takes (`tuned_point`). Returns done/skipped/failed/elsewhere/waiting keys."""
+    whose chosen points a `tuned` profile takes (`tuned_point`). `dry_run` lists the cells (run / skip) with each one's
+    estimated CPU hours (`dry_run_prices`) and stops. Returns done/skipped/failed/elsewhere/waiting keys."""
     from fame_nb.executors import make_executor
     ex = make_executor(executor, jobs, threads, gpus_per_cell, ray_address, device)   # checks them all; starts nothing
     jobs, threads = ex.jobs, ex.cpus
@@ -674,9 +690,14 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         print(f'executor {ex.describe()}')
         print(where)
         if summary['waiting']: print(f"wait  {', '.join(summary['waiting'])}: not tuned yet in {tuned_runs}")
+        prices, basis = dry_run_prices(todo, out_dir, tuned_runs, data_dir) if todo else ({}, '')
         for c in [c for c in cells if c not in todo] + todo:   # the cells to run in the order they will run
+            h = prices.get(c.key, (math.nan,))[0]
             print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides),
-                  ' '.join(f'{k}={v:g}' for k, v in ex.resources(c).items()))
+                  *([f'~{h:.1f} h'] if not math.isnan(h) else []), ' '.join(f'{k}={v:g}' for k, v in ex.resources(c).items()))
+        hs = [h for h, _ in prices.values() if not math.isnan(h)]
+        if todo: print(f'cost  {len(todo)} cells to run: ' + (basis if not hs else f'~{sum(hs):.{int(sum(hs) < 10)}f} CPU hours at one thread '
+                       f'each, estimated from {basis} (`paper_table.price`)' + (f'; {len(todo) - len(hs)} not priced' if len(hs) < len(todo) else '')))
         if analyses and aggregate:
             todo_keys = {c.key for c in todo}     # checkpoints these cells will write count as present
             for k, v in run_analyses(profile, out_dir, figures_dir, data_dir, device, redo_analyses, dry_run=True).items():
