@@ -697,7 +697,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                   *([f'~{h:.1f} h'] if not math.isnan(h) else []), ' '.join(f'{k}={v:g}' for k, v in ex.resources(c).items()))
         hs = [h for h, _ in prices.values() if not math.isnan(h)]
         if todo: print(f'cost  {len(todo)} cells to run: ' + (basis if not hs else f'~{sum(hs):.{int(sum(hs) < 10)}f} CPU hours at one thread '
-                       f'each, estimated from {basis} (`paper_table.price`)' + (f'; {len(todo) - len(hs)} not priced' if len(hs) < len(todo) else '')))
+                       f'each, estimated from {basis} (`paper_table.price`)' + (f'; {len(todo) - len(hs)} not priced' if len(hs) < len(todo) else ''))
+                       + ('; the seed re-runs of points not chosen yet come on top (`paper_table.budget` prices them)'
+                          if 'select' in PROFILES[profile] else ''))
         if analyses and aggregate:
             todo_keys = {c.key for c in todo}     # checkpoints these cells will write count as present
             for k, v in run_analyses(profile, out_dir, figures_dir, data_dir, device, redo_analyses, dry_run=True).items():
