@@ -13,11 +13,12 @@ import pandas as pd
 from .metrics import per_user_from_top
 
 # %% auto #0
-__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'HISTORY_COLUMNS',
-           'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t',
-           'sign_flip', 'summarise', 'sharpness', 'improvement', 'history_groups', 'by_history', 'history_lengths',
-           'epoch_flops', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'against_published',
-           'verdict', 'plan_of', 'paper_table', 'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
+__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS',
+           'HISTORY_COLUMNS', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose', 'betainc',
+           't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'matched', 'sign_test',
+           'matched_summary', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'seconds_per_epoch',
+           'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict', 'plan_of', 'paper_table',
+           'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -205,6 +206,46 @@ def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', b
                             p_users_t=p_u, p_users_signflip=sign_flip(fu, bu), t_seeds=t_s, p_seeds=p_s,
                             provisional=bool(f['provisional'] or b.provisional)))
     return pd.DataFrame(out, columns=IMPROVEMENT_COLUMNS)
+
+# %% ../nbs/15_paper_table.ipynb #d1e2f3a2
+MATCHED_COLUMNS = ['dataset', 'baseline', 'lr', 'dropout', 'n_heads', 'n_experts', 'model_valid', 'baseline_valid',
+                   'valid_rel', 'masked_rel', 'unmasked_rel']
+
+def matched(runs:pd.DataFrame, trials:dict, model:str='fame', baselines=None) -> pd.DataFrame:
+    """Each finished seed-0 trial of `model` beside each baseline's seed-0 trial at the same lr and dropout: both
+    validation NDCG@20s and the relative differences (%) of validation and of test NDCG@20 under both protocols.
+    `trials`: {model: [variant, ...]}; `baselines`: default every model of `trials` that is not FAME's."""
+    out, pair = [], lambda v: (_dims(v).get('lr'), _dims(v).get('dropout'))
+    r0 = runs[runs.seed == 0].set_index(['dataset', 'variant']) if len(runs) else None
+    rel = lambda a, b: 100 * (a / b - 1)
+    for b in (baselines or [m for m in trials if m not in FAME_MODELS]) if r0 is not None else []:
+        twin = {pair(v): v for v in trials.get(b, [])}
+        for v in trials.get(model, []):
+            if (t := twin.get(pair(v))) is None: continue
+            for ds in dict.fromkeys(runs.dataset):
+                if (ds, v) not in r0.index or (ds, t) not in r0.index: continue
+                f, s, d = r0.loc[(ds, v)], r0.loc[(ds, t)], _dims(v)
+                out.append(dict(dataset=ds, baseline=b, lr=d['lr'], dropout=d['dropout'], n_heads=d.get('n_heads', math.nan),
+                                n_experts=d.get('n_experts', math.nan), model_valid=f.valid, baseline_valid=s.valid,
+                                valid_rel=rel(f.valid, s.valid), **{f'{pr}_rel': rel(f[f'{pr} NDCG@20'], s[f'{pr} NDCG@20']) for pr in PROTOCOLS}))
+    return pd.DataFrame(out, columns=MATCHED_COLUMNS)
+
+def sign_test(x) -> float:
+    "Two-sided exact sign test that the nonzero values of `x` are as often positive as negative."
+    x = np.asarray(x, dtype=float); n, k = int((x != 0).sum()), int((x > 0).sum())
+    return 1.0 if n == 0 else min(1.0, 2 * sum(math.comb(n, i) for i in range(min(k, n - k) + 1)) / 2 ** n)
+
+def matched_summary(m:pd.DataFrame) -> pd.DataFrame:
+    "Per (dataset, baseline) of `matched`: points, FAME ahead on validation, sign-test p, mean and median differences, the mean per H."
+    rows = []
+    for (ds, b), g in m.groupby(['dataset', 'baseline'], sort=False):
+        byh = g.dropna(subset=['n_heads']).groupby('n_heads').valid_rel
+        rows.append(dict(dataset=ds, baseline=b, points=len(g), ahead=int((g.valid_rel > 0).sum()), p_sign=sign_test(g.valid_rel),
+                         valid_mean=g.valid_rel.mean(), valid_median=g.valid_rel.median(), masked_mean=g.masked_rel.mean(),
+                         unmasked_mean=g.unmasked_rel.mean(),
+                         by_heads=', '.join(f'H {h:g}: {x.mean():+.1f}% ({len(x)})' for h, x in byh)))
+    return pd.DataFrame(rows, columns=['dataset', 'baseline', 'points', 'ahead', 'p_sign', 'valid_mean', 'valid_median',
+                                       'masked_mean', 'unmasked_mean', 'by_heads'])
 
 # %% ../nbs/15_paper_table.ipynb #a1b2c3d5
 HISTORY_COLUMNS = ['dataset', 'protocol', 'model', 'baseline', 'group', 'users', 'model_mean', 'baseline_mean', 'rel_pct',
@@ -411,7 +452,7 @@ def plan_of(profile:str='paper') -> dict:
                 seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']))
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_budget.csv`, `<out>.md`
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_matched.csv`, `<out>_budget.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
     `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
@@ -530,6 +571,19 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
                      f"{r.margin:.4f} | {r.seeds} | {'—' if math.isnan(r.seed_std) else f'{r.seed_std:.4f}'} | "
                      f"{'—' if math.isnan(r.within_std) else int(r.within_std)} | {r.edge or ''} |")
     else: L.append('No model has two trials yet.')
+    mt = matched(runs, trials)
+    mt.to_csv(out.parent/f'{out.name}_matched.csv', index=False)
+    L += ['', '### FAME against each baseline, trial by trial', '',
+          "Each FAME trial beside the baseline's trial at the same lr and dropout (seed 0 of each; `matched`): the points "
+          'where FAME is ahead on validation NDCG@20, the two-sided sign test, the mean and median relative difference, '
+          "the mean on test under both protocols, and the mean per FAME's H (with the number of points). One seed per point, "
+          'and H, N, lr and dropout are drawn together: leads for the mechanism study, not findings.', '']
+    if len(mt):
+        L += ['| dataset | baseline | points | FAME ahead | p (sign) | valid mean | valid median | test masked | test not masked | valid by H |',
+              '|---|---|---:|---:|---:|---:|---:|---:|---:|---|']
+        L += [f"| {r.dataset} | {r.baseline} | {r.points} | {r.ahead} | {_p(r.p_sign)} | {r.valid_mean:+.2f}% | {r.valid_median:+.2f}% | "
+              f"{r.masked_mean:+.2f}% | {r.unmasked_mean:+.2f}% | {r.by_heads} |" for r in matched_summary(mt).itertuples(index=False)]
+    else: L.append('No FAME trial has a finished twin yet.')
     ap = against_published(sm) if len(sm) else pd.DataFrame(columns=['dataset'])
     L += ['', '## SASRec against published numbers (history masked)', '', '| dataset | metric | published | source | ours (SASRec) | ours / published |',
           '|---|---|---|---|---|---|']
