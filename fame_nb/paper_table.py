@@ -671,7 +671,8 @@ def tuning_figure(runs, chosen, trials, sh, path):
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def verdict_markdown(path) -> str:
     """The README's verdict of the paper's table: `verdict` under both protocols, from the comparison file at `path`,
-    then against SASRec from the `_vs_sasrec` file beside it (if any); '' without a row."""
+    then against SASRec from the `_vs_sasrec` file beside it (if any), FAME against each baseline trial by trial from
+    the `_matched` file, and what is left to run from the `_budget` file (where present); '' without a row."""
     f = Path(path)
     if not f.exists() or not f.read_text().strip(): return ''
     imp = pd.read_csv(f)
@@ -680,9 +681,22 @@ def verdict_markdown(path) -> str:
     vs = f.with_name(f.name.replace('_improvement', '_vs_sasrec'))
     vs = pd.read_csv(vs) if vs != f and vs.exists() and vs.read_text().strip() else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)
     back = verdict(vs, 'masked') + verdict(vs, 'unmasked')
+    beside = lambda kind: (lambda p: pd.read_csv(p) if p != f and p.exists() and p.read_text().strip() else None)(
+        f.with_name(f.name.replace('_improvement', f'_{kind}')))
+    mt, bu = beside('matched'), beside('budget')
+    across = [f"**{r.dataset}**, fame vs {r.baseline} at the same lr and dropout: ahead on validation NDCG@20 at {r.ahead} "
+              f"of {r.points} trials (sign test p {_p(r.p_sign)}; mean {r.valid_mean:+.2f}%)."
+              for r in matched_summary(mt).itertuples(index=False)] if mt is not None and len(mt) else []
+    todo = bu[(bu.trials_left > 0) | (bu.seeds_left > 0)] if bu is not None else None
+    left = '' if todo is None or not len(todo) else (
+        f"\n\nStill to run: {int((todo.trials_left + todo.seeds_left).sum())} runs, about {todo.hours_left.sum():.0f} "
+        "single-thread CPU hours on the machine that measured the rest" + (f" ({', '.join(sorted(set(todo[todo.hours_left.isna()].dataset)))}: "
+        "not priced)" if todo.hours_left.isna().any() else '') + " (`results/paper_table.md`, What is left).")
     return ("**The paper's table, verdict so far** (`results/paper_table.md`; † and 'provisionally' mark tuning "
             "that has not finished):\n\n" + '\n'.join(f'- {l}' for l in lines)
-            + ("\n\nAgainst SASRec, the backbone FAME keeps (its last layer alone):\n\n" + '\n'.join(f'- {l}' for l in back) if back else ''))
+            + ("\n\nAgainst SASRec, the backbone FAME keeps (its last layer alone):\n\n" + '\n'.join(f'- {l}' for l in back) if back else '')
+            + ("\n\nAcross the search space, not only at the chosen points:\n\n" + '\n'.join(f'- {l}' for l in across) if across else '')
+            + left)
 
 def beauty_reading(tables_dir) -> str:
     """The README's reading of the Beauty numbers from `tables.ipynb`'s `improvement.csv` and `main_table.csv` in
