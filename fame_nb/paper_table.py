@@ -521,10 +521,10 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
           "together): the groups' mean NDCG@20 over the common seeds, the paired t test across the group's users and the "
           "paired t test across seeds of the group's means. One comparison per group: several groups are several tests.", '']
     if len(bh):
-        L += ['| dataset | protocol | model | baseline | history | users | model | baseline | rel. | p users (t) | p seeds | seeds |',
-              '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|']
-        L += [f"| {r.dataset} | {PROTOCOL_NAMES[r.protocol]} | {r.model} | {r.baseline} | {r.group} | {r.users} | {r.model_mean:.4f} | "
-              f"{r.baseline_mean:.4f} | {r.rel_pct:+.2f}% | {_p(r.p_users_t)} | {_p(r.p_seeds)} | {r.common_seeds} |" for r in bh.itertuples(index=False)]
+        L += _md_table('dataset | protocol | model | baseline | history | users | model | baseline | rel. | p users (t) | p seeds | seeds',
+                       [(r.dataset, PROTOCOL_NAMES[r.protocol], r.model, r.baseline, r.group, r.users, f'{r.model_mean:.4f}',
+                         f'{r.baseline_mean:.4f}', f'{r.rel_pct:+.2f}%', _p(r.p_users_t), _p(r.p_seeds), r.common_seeds)
+                        for r in bh.itertuples(index=False)], 'lllllrrrrrrr')
     else: L.append('Not computed: ' + ('no comparison yet.' if not len(comps) else "no history lengths (give the data folder: "
                                         "`fame-nb paper-table --data-dir`)."))
     L += ['', '## Tuning and budget', '',
@@ -533,13 +533,11 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
           "of the model's trials and seeds. Capped: a chosen-point run stopped at the epoch cap, not by patience."
           + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
                     + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'
-                    for m, (src, mins) in ((m, derived_source(s)) for m, s in derived.items())), '',
-          '| dataset | model | status | chosen | trials | edge | seeds | best epoch | epochs spent | hours spent | capped |',
-          '|---|---|---|---|---|---|---|---|---|---|---|']
-    for r in sm.itertuples(index=False):
-        L.append(f"| {r.dataset} | {r.model} | {r.status} | {('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—'} | "
-                 f"{r.trials}/{r.planned} | {r.edge or ''} | {r.seeds} | {'—' if math.isnan(r.best_epoch) else r.best_epoch} | "
-                 f"{r.epochs_spent} | {r.hours_spent} | {'yes' if r.capped else ''} |")
+                    for m, (src, mins) in ((m, derived_source(s)) for m, s in derived.items())), '']
+    L += _md_table('dataset | model | status | chosen | trials | edge | seeds | best epoch | epochs spent | hours spent | capped',
+                   [(r.dataset, r.model, r.status, ('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—', f'{r.trials}/{r.planned}',
+                     r.edge or '', r.seeds, '—' if math.isnan(r.best_epoch) else r.best_epoch, r.epochs_spent, r.hours_spent,
+                     'yes' if r.capped else '') for r in sm.itertuples(index=False)])
     scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir) if data_dir and len(chosen) else {}
     bu = budget(runs, chosen, plan, scales)
     bu.to_csv(out.parent/f'{out.name}_budget.csv', index=False)
@@ -550,11 +548,10 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
           "the epochs of a trial from the finished trials at its learning rate: `trial_epochs`; a begun run counts whole). Basis: whose runs price it."
           + ('' if scales else ' Without the data files (`--data-dir`) a model is priced only on the datasets it has run on.'), '']
     if len(todo):
-        L += ['| dataset | model | trials left | seeds left | CPU hours | s / epoch | basis |', '|---|---|---:|---:|---:|---:|---|']
-        L += [f"| {r.dataset} | {r.model} | {r.trials_left} | {r.seeds_left} | "
-              f"{'—' if math.isnan(r.hours_left) else f'{r.hours_left:.1f}'} | "
-              f"{'—' if math.isnan(r.seconds_per_epoch) else f'{r.seconds_per_epoch:.0f}'} | "
-              f"{r.basis if not math.isnan(r.hours_left) else 'nothing measured prices it'} |" for r in todo.itertuples(index=False)]
+        L += _md_table('dataset | model | trials left | seeds left | CPU hours | s / epoch | basis',
+                       [(r.dataset, r.model, r.trials_left, r.seeds_left, '—' if math.isnan(r.hours_left) else f'{r.hours_left:.1f}',
+                         '—' if math.isnan(r.seconds_per_epoch) else f'{r.seconds_per_epoch:.0f}',
+                         r.basis if not math.isnan(r.hours_left) else 'nothing measured prices it') for r in todo.itertuples(index=False)], 'llrrrrl')
         L += ['', f"**{int((priced.trials_left + priced.seeds_left).sum())} runs priced at {priced.hours_left.sum():.0f} CPU hours**"
               + (f"; {int((todo.trials_left + todo.seeds_left).sum() - (priced.trials_left + priced.seeds_left).sum())} runs "
                  f"({', '.join(sorted(set(todo.dataset) - set(priced.dataset)) or ['some'])}) not priced." if len(priced) < len(todo) else '.')]
@@ -564,12 +561,10 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
           'validation NDCG@20 across its seeds; within: the other trials within one seed std of the winner (they cannot be '
           'told apart from it on validation).', '']
     if len(sh):
-        L += ['| dataset | model | chosen | valid | runner-up | valid | margin | seeds | seed std | within | edge |',
-              '|---|---|---|---|---|---|---|---|---|---|---|']
-        for r in sh.itertuples(index=False):
-            L.append(f"| {r.dataset} | {r.model} | `{r.chosen}` | {r.chosen_valid:.4f} | `{r.runner_up}` | {r.runner_up_valid:.4f} | "
-                     f"{r.margin:.4f} | {r.seeds} | {'—' if math.isnan(r.seed_std) else f'{r.seed_std:.4f}'} | "
-                     f"{'—' if math.isnan(r.within_std) else int(r.within_std)} | {r.edge or ''} |")
+        L += _md_table('dataset | model | chosen | valid | runner-up | valid | margin | seeds | seed std | within | edge',
+                       [(r.dataset, r.model, f'`{r.chosen}`', f'{r.chosen_valid:.4f}', f'`{r.runner_up}`', f'{r.runner_up_valid:.4f}',
+                         f'{r.margin:.4f}', r.seeds, '—' if math.isnan(r.seed_std) else f'{r.seed_std:.4f}',
+                         '—' if math.isnan(r.within_std) else int(r.within_std), r.edge or '') for r in sh.itertuples(index=False)])
     else: L.append('No model has two trials yet.')
     mt = matched(runs, trials)
     mt.to_csv(out.parent/f'{out.name}_matched.csv', index=False)
@@ -579,18 +574,15 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
           "the mean on test under both protocols, and the mean per FAME's H (with the number of points). One seed per point, "
           'and H, N, lr and dropout are drawn together: leads for the mechanism study, not findings.', '']
     if len(mt):
-        L += ['| dataset | baseline | points | FAME ahead | p (sign) | valid mean | valid median | test masked | test not masked | valid by H |',
-              '|---|---|---:|---:|---:|---:|---:|---:|---:|---|']
-        L += [f"| {r.dataset} | {r.baseline} | {r.points} | {r.ahead} | {_p(r.p_sign)} | {r.valid_mean:+.2f}% | {r.valid_median:+.2f}% | "
-              f"{r.masked_mean:+.2f}% | {r.unmasked_mean:+.2f}% | {r.by_heads} |" for r in matched_summary(mt).itertuples(index=False)]
+        L += _md_table('dataset | baseline | points | FAME ahead | p (sign) | valid mean | valid median | test masked | test not masked | valid by H',
+                       [(r.dataset, r.baseline, r.points, r.ahead, _p(r.p_sign), *(f'{x:+.2f}%' for x in (r.valid_mean, r.valid_median,
+                         r.masked_mean, r.unmasked_mean)), r.by_heads) for r in matched_summary(mt).itertuples(index=False)], 'llrrrrrrrl')
     else: L.append('No FAME trial has a finished twin yet.')
     ap = against_published(sm) if len(sm) else pd.DataFrame(columns=['dataset'])
-    L += ['', '## SASRec against published numbers (history masked)', '', '| dataset | metric | published | source | ours (SASRec) | ours / published |',
-          '|---|---|---|---|---|---|']
-    for r in ap.itertuples(index=False):
-        ours = '—' if math.isnan(r.ours) else f'{r.ours:.4f}'
-        L.append(f"| {r.dataset} | {r.metric} | {r.published:.4f} ({r.published_model}) | {r.source} | {ours} | "
-                 f"{'—' if math.isnan(r.ratio) else f'{r.ratio:.2f}'} |")
+    L += ['', '## SASRec against published numbers (history masked)', '']
+    L += _md_table('dataset | metric | published | source | ours (SASRec) | ours / published',
+                   [(r.dataset, r.metric, f'{r.published:.4f} ({r.published_model})', r.source, '—' if math.isnan(r.ours) else f'{r.ours:.4f}',
+                     '—' if math.isnan(r.ratio) else f'{r.ratio:.2f}') for r in ap.itertuples(index=False)])
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any():
         import matplotlib; matplotlib.use('Agg')
@@ -632,15 +624,18 @@ def curves_figure(runs, chosen, path) -> dict:
     fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
     return {k: len(x) for k, x in drawn.items()}
 
+def _md_table(header:str, rows, align:str|None=None) -> list[str]:
+    """Markdown table lines: `header` ('a | b | c'), its rule (`align`: 'l' or 'r' per column; default all 'l'), then
+    one line per row of `rows` (each a sequence of cells, already formatted)."""
+    return ['| ' + header + ' |', '|' + ''.join('---:|' if a == 'r' else '---|' for a in align or 'l' * len(header.split(' | '))),
+            *('| ' + ' | '.join(map(str, r)) + ' |' for r in rows)]
+
 def _imp_table(imp, baseline_col:str) -> list[str]:
     "Markdown rows of an `improvement` frame."
-    L = [f'| dataset | protocol | model | {baseline_col} | model | baseline | rel. | seeds | p users (t) | p users (sign-flip) | p seeds |',
-         '|---|---|---|---|---|---|---|---|---|---|---|']
-    for r in imp.itertuples(index=False):
-        L.append(f"| {r.dataset} | {PROTOCOL_NAMES[r.protocol]} | {r.model}{' †' if r.provisional else ''} | {r.baseline} | "
-                 f"{r.model_mean:.4f} | {r.baseline_mean:.4f} | {r.rel_pct:+.2f}% | {r.common_seeds} | {_p(r.p_users_t)} | "
-                 f"{_p(r.p_users_signflip)} | {_p(r.p_seeds)} |")
-    return L
+    return _md_table(f'dataset | protocol | model | {baseline_col} | model | baseline | rel. | seeds | p users (t) | p users (sign-flip) | p seeds',
+                     [(r.dataset, PROTOCOL_NAMES[r.protocol], f"{r.model}{' †' if r.provisional else ''}", r.baseline, f'{r.model_mean:.4f}',
+                       f'{r.baseline_mean:.4f}', f'{r.rel_pct:+.2f}%', r.common_seeds, _p(r.p_users_t), _p(r.p_users_signflip), _p(r.p_seeds))
+                      for r in imp.itertuples(index=False)])
 
 def tuning_figure(runs, chosen, trials, sh, path):
     "Validation NDCG@20 (seed 0) of every trial against its lr, a panel per dataset; the chosen trial ringed, with ± its seed std."
