@@ -1,20 +1,26 @@
 #!/bin/bash
-# Commit the paper grid's finished runs (issue 12) as they land: each untracked results/paper/runs/<key>.json with its
-# executed notebook, their paths made relative (tools/relpaths.py: this checkout, the grid's frozen worktree
-# $GRIDTREE, default /tmp/gridtree as in DEVELOPERS.md, and the folder beside the checkout that holds the data), then the
-# regenerated paper table and the README's verdict. A run still running has a notebook but no JSON: it is left alone.
+# Commit a grid's finished runs as they land: each untracked $RUNS/<key>.json (default results/paper/runs, the paper
+# grid of issue 12; results/mechanism/runs for issue 13's) with its executed notebook, their paths made relative
+# (tools/relpaths.py: this checkout, the grid's frozen worktree $GRIDTREE, default /tmp/gridtree as in DEVELOPERS.md,
+# and the folder beside the checkout that holds the data); for the paper grid, then the regenerated paper table and the
+# README's verdict. A run still running has a notebook but no JSON: it is left alone.
 # Run it from anywhere; data: $FAME_DATA, else ../shared/data/amazon.
 cd "$(dirname "$0")/.." || exit 1
 GRIDTREE=${GRIDTREE:-/tmp/gridtree}
 DATA=${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}
+RUNS=${RUNS:-results/paper/runs}
 names=()
-for j in $(git ls-files --others --exclude-standard results/paper/runs | grep '\.json$'); do
+[ -d "$RUNS" ] || { echo "nothing new: no $RUNS"; exit 0; }
+for j in $(git ls-files --others --exclude-standard "$RUNS" | grep '\.json$'); do
   nb="${j%.json}.ipynb"
   [ -f "$nb" ] || continue
   .venv/bin/python tools/relpaths.py "$j" "$nb" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" || exit 1
   git add "$j" "$nb"; names+=("$(basename "${j%.json}")")
 done
 [ ${#names[@]} -eq 0 ] && { echo "nothing new"; exit 0; }
+if [ "$RUNS" != results/paper/runs ]; then
+  git commit -q -m "$(basename "$(dirname "$RUNS")"): ${names[*]}" -- "$RUNS" && git log --oneline -1; exit
+fi
 .venv/bin/fame-nb paper-table --runs-dir results/paper/runs --out results/paper_table --figure figures/paper_table.png \
   --data-dir "$DATA" > /dev/null || exit 1
 git add results/paper_table* figures/paper_table*.png

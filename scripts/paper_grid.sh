@@ -4,11 +4,12 @@
 # other baselines of both, then Sports (2.2x Beauty's). Each step resumes begun cells and skips finished ones, so the
 # script can be killed and rerun at any time. Run it from the checkout root; to run a frozen copy of the code, point
 # PYTHONPATH and FAME_EXPERIMENTS at a worktree first (DEVELOPERS.md). Data: $FAME_DATA, else ../shared/data/amazon.
-# Extra arguments go to every step (e.g. --dry-run).
+# JOBS cells at once (default 2, one thread each; JOBS=1 leaves a core to scripts/mechanism_grid.sh). Extra arguments
+# go to every step (e.g. --dry-run).
 cd "$(dirname "$0")/.." || exit 1
 export OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296
 FAME=${FAME:-.venv/bin/fame-nb}
-R=("$FAME" reproduce --profile paper --executor local --jobs 2 --cpus-per-cell 1 --out-dir "$PWD/results/paper"
+R=("$FAME" reproduce --profile paper --executor local --jobs "${JOBS:-2}" --cpus-per-cell 1 --out-dir "$PWD/results/paper"
    --figures-dir "$PWD/results/paper/figures" --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}")
 CORE=(sasrec fame fmlp fame-pre); ALL=(sasrec fame fmlp fame-pre sasrec-bce fmlp-bce gru4rec bert4rec)
 "${R[@]}" --datasets beauty --models fame fame-pre sasrec fmlp "$@"   # FAME first (fame-pre, mechanism wait for it); SASRec's last trials before FMLP-Rec's seeds
