@@ -61,7 +61,8 @@ VARIANTS = {
 }
 BASELINES = ['sasrec', 'gru4rec', 'bert4rec', 'fmlp']
 ABLATIONS = ['fame-noMoE', 'fame-noGate', 'fame-noFacet', 'fame-slice', 'fame-probs', 'fame-scale1']
-CHOSEN = ['fame-chosen', 'fame-chosen-noMoE', 'fame-chosen-slice', 'fame-chosen-unsharedff', 'sasrec-chosen']   # at the whole chosen point
+CHOSEN = ['fame-chosen', 'sasrec-chosen', 'fame-chosen-noMoE', 'fame-chosen-slice', 'fame-chosen-unsharedff']   # at the whole chosen point; the
+# first two first: FAME's last layer against SASRec's at the same lr, dropout and heads, the study's first question
 # a variant at another model's chosen point: variant -> (that model, the settings it takes)
 CHOSEN_FROM = {'sasrec-chosen': ('fame', ('lr', 'dropout', 'n_heads'))}
 MECHANISM = ['fame-tau0.3', 'fame-rinit1', 'fame-inputroute', 'fame-top1', 'fame-top1-balance', 'fame-ff4d',
