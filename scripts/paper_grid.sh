@@ -1,7 +1,8 @@
 #!/bin/bash
 # The paper grid (issue 12) on a CPU box, in the order that answers the verdict soonest: Beauty's core models (SASRec,
-# FAME, FMLP-Rec, FAME + pre-training), then Toys' (the cheapest Amazon dataset: 0.8x Beauty's loss FLOPs), then the
-# other baselines of both, then Sports (2.2x Beauty's). Each step resumes begun cells and skips finished ones, so the
+# FAME, FMLP-Rec, FAME + pre-training), then Toys' (the cheapest Amazon dataset: 0.8x Beauty's epoch FLOPs), then the
+# other baselines of both, then Sports (2.1x Beauty's epoch FLOPs), then ML-1M (max_len 200, 1.9x; `scripts/gpu_paper.py`
+# runs it on a lent GPU, and a cell finished there is skipped here). Each step resumes begun cells and skips finished ones, so the
 # script can be killed and rerun at any time. Run it from the checkout root; to run a frozen copy of the code, point
 # PYTHONPATH and FAME_EXPERIMENTS at a worktree first (DEVELOPERS.md). Data: $FAME_DATA, else ../shared/data/amazon.
 # JOBS cells at once (default 2, one thread each; JOBS=1 leaves a core to scripts/mechanism_grid.sh). Extra arguments
@@ -17,3 +18,5 @@ CORE=(sasrec fame fmlp fame-pre); ALL=(sasrec fame fmlp fame-pre sasrec-bce fmlp
 "${R[@]}" --datasets beauty toys --models "${ALL[@]}" "$@"
 "${R[@]}" --datasets sports --models "${CORE[@]}" "$@"
 "${R[@]}" --datasets sports --models "${ALL[@]}" "$@"
+"${R[@]}" --datasets ml-1m --models "${CORE[@]}" "$@"
+"${R[@]}" --datasets ml-1m --models "${ALL[@]}" "$@"
