@@ -15,10 +15,10 @@ from .metrics import per_user_from_top
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS',
            'HISTORY_COLUMNS', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose', 'betainc',
-           't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'matched', 'sign_test',
-           'matched_summary', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'seconds_per_epoch',
-           'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict', 'plan_of', 'paper_table',
-           'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
+           't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched',
+           'sign_test', 'matched_summary', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops',
+           'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict',
+           'plan_of', 'paper_table', 'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -205,6 +205,28 @@ def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', b
                             seeds=f['seeds'], baseline_seeds=int(b.seeds), common_seeds=len(common),
                             p_users_t=p_u, p_users_signflip=sign_flip(fu, bu), t_seeds=t_s, p_seeds=p_s,
                             provisional=bool(f['provisional'] or b.provisional)))
+    return pd.DataFrame(out, columns=IMPROVEMENT_COLUMNS)
+
+# %% ../nbs/15_paper_table.ipynb #e5f6a7b2
+def pretraining_gain(runs:pd.DataFrame, chosen:pd.DataFrame, derived:dict, metric:str='NDCG@20') -> pd.DataFrame:
+    """Each derived model's chosen point (FAME + pre-training at one of FAME's trials) against that very trial without
+    pre-training, over the seeds both have: the columns of `improvement`, the baseline named '<source> (same point)'."""
+    from fame_nb.reproduce import derived_source
+    out = []
+    for c in chosen[chosen.model.isin(list(derived))].itertuples(index=False):
+        if not isinstance(c.chosen, str): continue
+        src = derived_source(derived[c.model])[0]
+        twin = src + c.chosen[len(c.model):]
+        a, b = (runs[(runs.dataset == c.dataset) & (runs.variant == v)].set_index('seed') for v in (c.chosen, twin))
+        if not (common := sorted(set(a.index) & set(b.index))): continue
+        for pr in PROTOCOLS:
+            fu, bu = (_per_user(runs, c.dataset, v, common, pr, metric) for v in (c.chosen, twin))
+            ma, mb = a.loc[common, f'{pr} {metric}'], b.loc[common, f'{pr} {metric}']
+            t_s, p_s = paired_t(ma, mb)
+            out.append(dict(dataset=c.dataset, protocol=pr, model=c.model, baseline=f'{src} (same point)', metric=metric,
+                            model_mean=ma.mean(), baseline_mean=mb.mean(), rel_pct=100 * (ma.mean() / mb.mean() - 1),
+                            seeds=len(a), baseline_seeds=len(b), common_seeds=len(common), p_users_t=paired_t(fu, bu)[1],
+                            p_users_signflip=sign_flip(fu, bu), t_seeds=t_s, p_seeds=p_s, provisional=bool(c.provisional)))
     return pd.DataFrame(out, columns=IMPROVEMENT_COLUMNS)
 
 # %% ../nbs/15_paper_table.ipynb #d1e2f3a2
@@ -452,7 +474,7 @@ def plan_of(profile:str='paper') -> dict:
                 seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']))
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_matched.csv`, `<out>_budget.csv`, `<out>.md`
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_budget.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
     `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
@@ -512,6 +534,13 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
               'FAME keeps SASRec and replaces its last layer, so this is the comparison of that layer alone, whichever '
               'baseline is best; the same tests as above.', '', *_imp_table(vs, 'baseline')]
     vs.to_csv(out.parent/f'{out.name}_vs_sasrec.csv', index=False)
+    pg = pretraining_gain(runs, chosen, derived) if len(runs) else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)
+    pg.to_csv(out.parent/f'{out.name}_pretraining.csv', index=False)
+    if len(pg):
+        L += ['', '## What the text pre-training adds: FAME + pre-training against the same FAME trial without it (NDCG@20)', '',
+              "FAME + pre-training runs at one of FAME's trials (the tuning section says which); here it meets that trial's own "
+              'runs over the seeds both have, so only the initialisation differs. The same tests as above; means over the common seeds.',
+              '', *_imp_table(pg, 'baseline')]
     comps = pd.concat([x for x in (imp, vs) if len(x)]).drop_duplicates(['dataset', 'protocol', 'model', 'baseline']) if len(imp) or len(vs) else imp
     lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir) if data_dir else {}
     bh = by_history(runs, sm, comps, lengths)
@@ -667,7 +696,7 @@ def tuning_figure(runs, chosen, trials, sh, path):
 def verdict_markdown(path) -> str:
     """The README's verdict of the paper's table: `verdict` under both protocols, from the comparison file at `path`,
     then against SASRec from the `_vs_sasrec` file beside it (if any), FAME against each baseline trial by trial from
-    the `_matched` file, and what is left to run from the `_budget` file (where present); '' without a row."""
+    the `_matched` file, the pre-training's own gain from the `_pretraining` file, and what is left to run from the `_budget` file (where present); '' without a row."""
     f = Path(path)
     if not f.exists() or not f.read_text().strip(): return ''
     imp = pd.read_csv(f)
@@ -678,7 +707,8 @@ def verdict_markdown(path) -> str:
     back = verdict(vs, 'masked') + verdict(vs, 'unmasked')
     beside = lambda kind: (lambda p: pd.read_csv(p) if p != f and p.exists() and p.read_text().strip() else None)(
         f.with_name(f.name.replace('_improvement', f'_{kind}')))
-    mt, bu = beside('matched'), beside('budget')
+    mt, bu, pg = beside('matched'), beside('budget'), beside('pretraining')
+    pre = verdict(pg, 'masked') + verdict(pg, 'unmasked') if pg is not None and len(pg) else []
     across = [f"**{r.dataset}**, fame vs {r.baseline} at the same lr and dropout: ahead on validation NDCG@20 at {r.ahead} "
               f"of {r.points} trials (sign test p {_p(r.p_sign)}; mean {r.valid_mean:+.2f}%)."
               for r in matched_summary(mt).itertuples(index=False)] if mt is not None and len(mt) else []
@@ -690,6 +720,7 @@ def verdict_markdown(path) -> str:
     return ("**The paper's table, verdict so far** (`results/paper_table.md`; † and 'provisionally' mark tuning "
             "that has not finished):\n\n" + '\n'.join(f'- {l}' for l in lines)
             + ("\n\nAgainst SASRec, the backbone FAME keeps (its last layer alone):\n\n" + '\n'.join(f'- {l}' for l in back) if back else '')
+            + ("\n\nWhat the text pre-training adds (the same FAME trial with and without it):\n\n" + '\n'.join(f'- {l}' for l in pre) if pre else '')
             + ("\n\nAcross the search space, not only at the chosen points:\n\n" + '\n'.join(f'- {l}' for l in across) if across else '')
             + left)
 
