@@ -393,7 +393,8 @@ BUDGET_COLUMNS = ['dataset', 'model', 'trials_left', 'seeds_left', 'hours_left',
 def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=None) -> pd.DataFrame:
     """Per (dataset, model) of `chosen` (`choose`): the planned tuning trials and seed re-runs not finished, and the
     estimated single-thread CPU hours they need (see above); nan where nothing measured prices them. `plan`: as
-    `plan_of`; `scales`: as `epoch_flops`. A begun run counts whole."""
+    `plan_of`; `scales`: as `epoch_flops`. A begun run counts whole. A derived model's seeds include those of its twin
+    trial without pre-training (unless that is its source's chosen point, seeded already)."""
     trials, want = plan['trials'], plan.get('seeds', {})
     from fame_nb.reproduce import derived_source
     src = {m: derived_source(s)[0] for m, s in plan.get('derived', {}).items()}
@@ -412,8 +413,15 @@ def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=N
         n_seeds = max(0, want.get(m, 1) - len(at))
         ep_seed = (float(at.epochs_run.mean()) if len(at) else float(mine.epochs_run.mean()) if len(mine)
                    else float(np.median(ep)) if ep else math.nan)
-        rows.append(dict(dataset=ds, model=m, trials_left=len(left), seeds_left=n_seeds,
-                         hours_left=(sum(ep) + n_seeds * ep_seed) * spe / 3600 if left or n_seeds else 0.0,
+        hours = (sum(ep) + n_seeds * ep_seed) * spe / 3600
+        if m in src:   # a derived model's twin trial without pre-training gets seeds 1.. too (`reproduce.selected_cells`)
+            twin = src[m] + c.chosen[len(m):] if isinstance(c.chosen, str) else None
+            tw = runs[(runs.dataset == ds) & (runs.variant == twin)] if twin and len(runs) else runs.iloc[:0]
+            if twin is None or twin not in set(chosen[(chosen.dataset == ds) & (chosen.model == src[m])].chosen):
+                n_twin = max(0, want.get(m, 1) - max(len(tw), 1))
+                n_seeds += n_twin
+                hours += n_twin * (float(tw.epochs_run.mean()) if len(tw) else ep_seed) * seconds_per_epoch(runs, ds, [src[m]], scales)[0] / 3600
+        rows.append(dict(dataset=ds, model=m, trials_left=len(left), seeds_left=n_seeds, hours_left=hours if left or n_seeds else 0.0,
                          seconds_per_epoch=spe, basis=who + ('; trial epochs: ' + ', '.join(
                              f'{n} {EPOCH_BASES[b]}' for b, n in how_ep.items()) if len(how_ep) else '')))
     return pd.DataFrame(rows, columns=BUDGET_COLUMNS)

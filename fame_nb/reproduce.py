@@ -322,8 +322,9 @@ def eligible(trial:str, minimum:dict) -> bool:
 
 def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=None) -> list[Cell]:
     """Seed re-runs of each model's selected point (seed 0 is the trial itself), and the derived variants (FAME +
-    pre-training at the best of FAME's trials that meets its minimums (`derived_source`), all seeds), for every
-    (dataset, model) whose trials have all finished."""
+    pre-training at the best of FAME's trials that meets its minimums (`derived_source`), all seeds, with that trial's
+    own seed re-runs beside them: its twin without pre-training, `paper_table.pretraining_gain`), for every (dataset,
+    model) whose trials have all finished."""
     p, out = PROFILES[profile], []
     sel = p['select']
     trials = paper_trials(profile)
@@ -340,10 +341,14 @@ def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=No
             src, mins = derived_source(spec)
             ok = [v for v in trials if v.split('+')[0] == src and eligible(v, mins)]
             if chosen.get(src) is None or not ok: continue
-            v = d + selected_point(Path(out_dir)/'runs', ds, ok)[len(src):]
+            twin = selected_point(Path(out_dir)/'runs', ds, ok)
+            v, n = d + twin[len(src):], sel['seeds'].get(d, sel['default_seeds'])
             model, kw = variant(v)
-            out += [Cell(ds, v, s, epochs or p['epochs'], patience or p['patience'], {**_base(p, ds, d), **kw})
-                    for s in range(sel['seeds'].get(d, sel['default_seeds']))]
+            out += [Cell(ds, v, s, epochs or p['epochs'], patience or p['patience'], {**_base(p, ds, d), **kw}) for s in range(n)]
+            if twin != chosen[src]:    # (the chosen point's seeds are already there)
+                model, kw = variant(twin)
+                out += [Cell(ds, twin, s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
+                             {**_base(p, ds, src), **kw}) for s in range(1, n)]
     return out
 
 # %% ../nbs/08_reproduce.ipynb #e323af76
