@@ -183,6 +183,12 @@ def _per_user(runs, ds, variant, seeds, protocol, metric='NDCG@20'):
     x = runs[(runs.dataset == ds) & (runs.variant == variant) & runs.seed.isin(seeds)]
     return np.mean([per_user_from_top(t[protocol], metric).numpy() for t in x.top20], 0)
 
+def _paired_tests(runs, ds, runs_a, runs_b, va, vb, common, protocol, metric) -> dict:
+    "The tests of `improvement` between variants `va` and `vb` (their runs indexed by seed) over the `common` seeds."
+    fu, bu = _per_user(runs, ds, va, common, protocol, metric), _per_user(runs, ds, vb, common, protocol, metric)
+    t_s, p_s = paired_t(runs_a.loc[common, f'{protocol} {metric}'], runs_b.loc[common, f'{protocol} {metric}'])
+    return dict(p_users_t=paired_t(fu, bu)[1], p_users_signflip=sign_flip(fu, bu), t_seeds=t_s, p_seeds=p_s)
+
 def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', baseline:str|None=None) -> pd.DataFrame:
     """FAME models against the best baseline per (dataset, protocol), or against the model `baseline` (e.g. 'sasrec',
     FAME's backbone) where it has runs: relative improvement, tests across users and seeds."""
@@ -196,14 +202,11 @@ def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', b
             runs_f = runs[(runs.dataset == ds) & (runs.variant == f['chosen'])].set_index('seed')
             runs_b = runs[(runs.dataset == ds) & (runs.variant == b.chosen)].set_index('seed')
             common = sorted(set(runs_f.index) & set(runs_b.index))
-            fu, bu = _per_user(runs, ds, f['chosen'], common, pr, metric), _per_user(runs, ds, b.chosen, common, pr, metric)
-            t_u, p_u = paired_t(fu, bu)
-            t_s, p_s = paired_t(runs_f.loc[common, f'{pr} {metric}'], runs_b.loc[common, f'{pr} {metric}'])
             mf, mb = f[f'{pr} {metric}'], b[f'{pr} {metric}']
             out.append(dict(dataset=ds, protocol=pr, model=f['model'], baseline=b.model, metric=metric,
                             model_mean=mf, baseline_mean=mb, rel_pct=100 * (mf - mb) / mb if mb else float('nan'),
                             seeds=f['seeds'], baseline_seeds=int(b.seeds), common_seeds=len(common),
-                            p_users_t=p_u, p_users_signflip=sign_flip(fu, bu), t_seeds=t_s, p_seeds=p_s,
+                            **_paired_tests(runs, ds, runs_f, runs_b, f['chosen'], b.chosen, common, pr, metric),
                             provisional=bool(f['provisional'] or b.provisional)))
     return pd.DataFrame(out, columns=IMPROVEMENT_COLUMNS)
 
@@ -220,13 +223,11 @@ def pretraining_gain(runs:pd.DataFrame, chosen:pd.DataFrame, derived:dict, metri
         a, b = (runs[(runs.dataset == c.dataset) & (runs.variant == v)].set_index('seed') for v in (c.chosen, twin))
         if not (common := sorted(set(a.index) & set(b.index))): continue
         for pr in PROTOCOLS:
-            fu, bu = (_per_user(runs, c.dataset, v, common, pr, metric) for v in (c.chosen, twin))
-            ma, mb = a.loc[common, f'{pr} {metric}'], b.loc[common, f'{pr} {metric}']
-            t_s, p_s = paired_t(ma, mb)
+            ma, mb = a.loc[common, f'{pr} {metric}'].mean(), b.loc[common, f'{pr} {metric}'].mean()
             out.append(dict(dataset=c.dataset, protocol=pr, model=c.model, baseline=f'{src} (same point)', metric=metric,
-                            model_mean=ma.mean(), baseline_mean=mb.mean(), rel_pct=100 * (ma.mean() / mb.mean() - 1),
-                            seeds=len(a), baseline_seeds=len(b), common_seeds=len(common), p_users_t=paired_t(fu, bu)[1],
-                            p_users_signflip=sign_flip(fu, bu), t_seeds=t_s, p_seeds=p_s, provisional=bool(c.provisional)))
+                            model_mean=ma, baseline_mean=mb, rel_pct=100 * (ma / mb - 1), seeds=len(a), baseline_seeds=len(b),
+                            common_seeds=len(common), **_paired_tests(runs, c.dataset, a, b, c.chosen, twin, common, pr, metric),
+                            provisional=bool(c.provisional)))
     return pd.DataFrame(out, columns=IMPROVEMENT_COLUMNS)
 
 # %% ../nbs/15_paper_table.ipynb #d1e2f3a2
@@ -710,13 +711,12 @@ def verdict_markdown(path) -> str:
     imp = pd.read_csv(f)
     lines = verdict(imp, 'masked') + verdict(imp, 'unmasked')
     if not lines: return ''
-    vs = f.with_name(f.name.replace('_improvement', '_vs_sasrec'))
-    vs = pd.read_csv(vs) if vs != f and vs.exists() and vs.read_text().strip() else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)
-    back = verdict(vs, 'masked') + verdict(vs, 'unmasked')
-    beside = lambda kind: (lambda p: pd.read_csv(p) if p != f and p.exists() and p.read_text().strip() else None)(
-        f.with_name(f.name.replace('_improvement', f'_{kind}')))
-    mt, bu, pg = beside('matched'), beside('budget'), beside('pretraining')
-    pre = verdict(pg, 'masked') + verdict(pg, 'unmasked') if pg is not None and len(pg) else []
+    def beside(kind):   # the `<out>_<kind>.csv` written with `path`, or None
+        q = f.with_name(f.name.replace('_improvement', f'_{kind}'))
+        return pd.read_csv(q) if q != f and q.exists() and q.read_text().strip() else None
+    vs, mt, bu, pg = (beside(k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining'))
+    both = lambda x: verdict(x, 'masked') + verdict(x, 'unmasked') if x is not None and len(x) else []
+    back, pre = both(vs), both(pg)
     across = [f"**{r.dataset}**, fame vs {r.baseline} at the same lr and dropout: ahead on validation NDCG@20 at {r.ahead} "
               f"of {r.points} trials (sign test p {_p(r.p_sign)}; mean {r.valid_mean:+.2f}%)."
               for r in matched_summary(mt).itertuples(index=False)] if mt is not None and len(mt) else []
