@@ -457,19 +457,22 @@ def _fmt(mean, std, prov=False):
 
 def _p(p): return '—' if p is None or (isinstance(p, float) and math.isnan(p)) else f"{p:.2g}"
 
-def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05) -> list[str]:
-    "One sentence per (dataset, FAME model) under `protocol`: better / not distinguishable / worse, with the evidence."
+def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05, min_seeds:int=3) -> list[str]:
+    """One sentence per (dataset, FAME model) under `protocol`: better / not distinguishable / worse, with the evidence.
+    Below `min_seeds` common seeds there is no test across seeds (a t with one degree of freedom decides nothing), and
+    the sentence gives no p across seeds; the tables keep it."""
     out = []
     for r in imp[imp.protocol == protocol].itertuples(index=False):
-        sig = (r.p_seeds < alpha) if r.common_seeds >= 3 and not math.isnan(r.p_seeds) else None
+        tested = r.common_seeds >= min_seeds and not math.isnan(r.p_seeds)
+        sig = (r.p_seeds < alpha) if tested else None
         if r.provisional: word = 'provisionally (tuning not finished)'
-        elif sig is None: word = 'with too few common seeds for a test across seeds'
+        elif sig is None: word = f'with too few common seeds for a test across seeds (it needs {min_seeds})'
         elif sig and r.rel_pct > 0: word = 'significantly better'
         elif sig: word = 'significantly worse'
         else: word = 'not distinguishable across seeds'
         out.append(f"**{r.dataset}**, {r.model} vs {r.baseline} ({PROTOCOL_NAMES[protocol]}): {r.rel_pct:+.2f}% {r.metric} "
-                   f"({r.model_mean:.4f} vs {r.baseline_mean:.4f}; {r.common_seeds} common seeds, p across seeds "
-                   f"{_p(r.p_seeds)}, p across users {_p(r.p_users_t)}): {word}.")
+                   f"({r.model_mean:.4f} vs {r.baseline_mean:.4f}; {r.common_seeds} common seeds, "
+                   + (f"p across seeds {_p(r.p_seeds)}, " if tested else '') + f"p across users {_p(r.p_users_t)}): {word}.")
     return out
 
 # %% ../nbs/15_paper_table.ipynb #c3219b53
