@@ -6,7 +6,7 @@
 # once (default 1, one thread each: on a 2-core box the other core runs `JOBS=1 scripts/paper_grid.sh`). Run it from the
 # checkout root, from a frozen worktree as the paper grid (DEVELOPERS.md). Data: $FAME_DATA, else ../shared/data/amazon.
 # Extra arguments go to every step (e.g. --dry-run: each cell with its estimated CPU hours).
-cd "$(dirname "$0")/.." || exit 1
+cd "${FAME_ROOT:-$(dirname "$0")/..}" || exit 1   # FAME_ROOT: the checkout, when this is a frozen worktree's copy (scripts/grid.sh)
 export OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296
 FAME=${FAME:-.venv/bin/fame-nb}
 R=("$FAME" reproduce --profile mechanism --executor local --jobs "${JOBS:-1}" --cpus-per-cell 1

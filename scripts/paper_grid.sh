@@ -7,7 +7,7 @@
 # PYTHONPATH and FAME_EXPERIMENTS at a worktree first (DEVELOPERS.md). Data: $FAME_DATA, else ../shared/data/amazon.
 # JOBS cells at once (default 2, one thread each; JOBS=1 leaves a core to scripts/mechanism_grid.sh). Extra arguments
 # go to every step (e.g. --dry-run).
-cd "$(dirname "$0")/.." || exit 1
+cd "${FAME_ROOT:-$(dirname "$0")/..}" || exit 1   # FAME_ROOT: the checkout, when this is a frozen worktree's copy (scripts/grid.sh)
 export OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296
 FAME=${FAME:-.venv/bin/fame-nb}
 R=("$FAME" reproduce --profile paper --executor local --jobs "${JOBS:-2}" --cpus-per-cell 1 --out-dir "$PWD/results/paper"

@@ -1,0 +1,82 @@
+#!/bin/bash
+# Start, stop or look at the background grids of a CPU box (the paper grid of issue 12, the mechanism study of issue 13):
+# DEVELOPERS.md's recipe as one command, so that a new session resumes them in one step.
+#
+#   scripts/grid.sh start [paper|mechanism|both]   default paper (2 cells at once); both: one core each
+#   scripts/grid.sh stop                           every process of a grid this script started (kernels included)
+#   scripts/grid.sh status                         which grids run, from which commit, each running cell's last epoch
+#
+# start refuses while a grid runs. It freezes the code in a fresh worktree of HEAD ($GRIDTREE, default /tmp/gridtree;
+# commit first: uncommitted changes are not in it), drops what a killed session left behind (the cells' claims, and the
+# notebooks of cells that did not finish: papermill writes them anew; their checkpoints/<key>/last.pt stay, so each
+# cell resumes where it stopped, on this machine), and launches each grid's script from the worktree under setsid nohup,
+# results into this checkout (FAME_ROOT), the log in $GRIDLOG/<grid>.log (default /tmp/grid; the previous one kept as
+# <grid>.log.1). Every process of a grid carries FAME_GRID=<grid> in its environment: that is how stop and status find
+# them. Commit finished runs with scripts/commit_runs.sh.
+ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 1
+cd "$ROOT" || exit 1
+GRIDTREE=${GRIDTREE:-/tmp/gridtree}
+GRIDLOG=${GRIDLOG:-/tmp/grid}
+GRIDS=(paper mechanism)
+declare -A SCRIPT=([paper]=paper_grid.sh [mechanism]=mechanism_grid.sh)
+declare -A RUNS=([paper]=results/paper [mechanism]=results/mechanism)
+
+pids() {   # the processes (of this user) whose environment has FAME_GRID=$1
+  local p
+  for p in /proc/[0-9]*; do
+    [ -O "$p" ] && [ "${p#/proc/}" != $$ ] || continue
+    { tr '\0' '\n' < "$p/environ"; } 2>/dev/null | grep -qx "FAME_GRID=$1" && echo "${p#/proc/}"
+  done
+}
+
+status() {
+  local g ps log
+  for g in "${GRIDS[@]}"; do
+    ps=$(pids "$g" | wc -l); log="$GRIDLOG/$g.log"
+    if [ "$ps" -gt 0 ]; then echo "$g: running ($ps processes), code of $(git -C "$GRIDTREE" log --oneline -1 2>/dev/null | cut -c1-60)"
+    else echo "$g: not running"; fi
+    [ -f "$log" ] || continue
+    tr '\r' '\n' < "$log" | grep -E '^(start|done|FAIL)' | tail -n 4 | sed 's/^/  /'
+    [ "$ps" -gt 0 ] && tr '\r' '\n' < "$log" | awk '$2 == "epoch" {last[$1] = $0} END {for (k in last) print "  " last[k]}'
+  done
+}
+
+stop() {
+  local g ps n=0
+  for g in "${GRIDS[@]}"; do
+    ps=$(pids "$g"); [ -n "$ps" ] || continue
+    kill -TERM $ps 2>/dev/null; n=$((n + $(echo "$ps" | wc -w)))
+  done
+  [ $n -eq 0 ] && { echo "no grid runs"; return 0; }
+  for _ in $(seq 20); do sleep 0.5; [ -z "$(for g in "${GRIDS[@]}"; do pids "$g"; done)" ] && break; done
+  for g in "${GRIDS[@]}"; do ps=$(pids "$g"); [ -n "$ps" ] && kill -KILL $ps 2>/dev/null; done
+  echo "stopped $n processes; each running cell resumes from its last.pt at the next start"
+}
+
+start() {
+  local which=${1:-paper} g jobs nb
+  case "$which" in paper) todo=(paper); jobs=2;; mechanism) todo=(mechanism); jobs=2;; both) todo=(paper mechanism); jobs=1;;
+    *) echo "grid.sh start: unknown grid '$which' (paper, mechanism or both)" >&2; return 2;; esac
+  for g in "${GRIDS[@]}"; do
+    [ -n "$(pids "$g")" ] && { echo "grid.sh: the $g grid is running; 'scripts/grid.sh stop' first" >&2; return 1; }
+  done
+  git diff --quiet HEAD -- fame_nb nbs scripts || echo "grid.sh: uncommitted changes in fame_nb/, nbs/ or scripts/ are not in the frozen worktree" >&2
+  git worktree remove --force "$GRIDTREE" 2>/dev/null; git worktree prune
+  git worktree add -f "$GRIDTREE" HEAD --detach > /dev/null 2>&1 || { echo "grid.sh: could not make the worktree $GRIDTREE" >&2; return 1; }
+  mkdir -p "$GRIDLOG"
+  for g in "${todo[@]}"; do
+    rm -rf "${RUNS[$g]}/claims"
+    for nb in $( [ -d "${RUNS[$g]}/runs" ] && git ls-files --others --exclude-standard "${RUNS[$g]}/runs" | grep '\.ipynb$'); do
+      [ -f "${nb%.ipynb}.json" ] || rm -f "$nb"
+    done
+    [ -f "$GRIDLOG/$g.log" ] && mv "$GRIDLOG/$g.log" "$GRIDLOG/$g.log.1"
+    FAME_GRID=$g FAME_ROOT=$ROOT PYTHONPATH=$GRIDTREE FAME_EXPERIMENTS=$GRIDTREE/nbs/experiments JOBS=$jobs \
+      setsid nohup bash "$GRIDTREE/scripts/${SCRIPT[$g]}" > "$GRIDLOG/$g.log" 2>&1 < /dev/null &
+    echo "$g grid started: $jobs at once, code of $(git -C "$GRIDTREE" log --oneline -1 | cut -c1-60), log $GRIDLOG/$g.log"
+  done
+}
+
+case "$1" in
+  start) start "$2";; stop) stop;; status) status;;
+  *) sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
+esac
