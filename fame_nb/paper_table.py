@@ -18,7 +18,8 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_
            't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched',
            'sign_test', 'matched_summary', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops',
            'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict',
-           'plan_of', 'paper_table', 'curves_figure', 'tuning_figure', 'verdict_markdown', 'beauty_reading']
+           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown',
+           'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -475,7 +476,7 @@ def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05, min_seeds
                    + (f"p across seeds {_p(r.p_seeds)}, " if tested else '') + f"p across users {_p(r.p_users_t)}): {word}.")
     return out
 
-# %% ../nbs/15_paper_table.ipynb #c3219b53
+# %% ../nbs/15_paper_table.ipynb #7e499063
 def plan_of(profile:str='paper') -> dict:
     "A tuned profile's plan: {'trials': {model: variants}, 'derived': {model: spec}, 'seeds': {model: n}, 'datasets': [...]}."
     from fame_nb.reproduce import PROFILES, paper_trials
@@ -485,42 +486,40 @@ def plan_of(profile:str='paper') -> dict:
     return dict(trials={m: [v for v in trials if v.split('+')[0] == m] for m in p['models']}, derived=sel.get('derived', {}),
                 seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']))
 
-def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_budget.csv`, `<out>.md`
-    (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
-    `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
-    default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
-    array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out. Returns the frames."""
-    from fame_nb.reproduce import derived_source
-    plan = plan or plan_of(profile)
-    trials, derived = plan['trials'], plan.get('derived', {})
-    runs = load_runs(runs_dir)
-    known = set(trials) | set(derived)
-    runs = runs[runs.model.isin(known)] if len(runs) else runs
-    chosen = choose(runs, trials, derived, datasets=plan.get('datasets'))
-    sm = summarise(runs, chosen, plan.get('seeds'))
-    imp = improvement(runs, sm) if len(sm) else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)
-    sh = sharpness(runs, chosen, trials) if len(runs) else pd.DataFrame(columns=SHARPNESS_COLUMNS)
-    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
-    sm.to_csv(out.with_suffix('.csv'), index=False)
-    imp.to_csv(out.parent/f'{out.name}_improvement.csv', index=False)
-    sh.to_csv(out.parent/f'{out.name}_sharpness.csv', index=False)
-    dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
-    models = [*trials, *derived]
+def _md_table(header:str, rows, align:str|None=None) -> list[str]:
+    """Markdown table lines: `header` ('a | b | c'), its rule (`align`: 'l' or 'r' per column; default all 'l'), then
+    one line per row of `rows` (each a sequence of cells, already formatted)."""
+    return ['| ' + header + ' |', '|' + ''.join('---:|' if a == 'r' else '---|' for a in align or 'l' * len(header.split(' | '))),
+            *('| ' + ' | '.join(map(str, r)) + ' |' for r in rows)]
+
+def _imp_table(imp, baseline_col:str) -> list[str]:
+    "Markdown rows of an `improvement` frame."
+    return _md_table(f'dataset | protocol | model | {baseline_col} | model | baseline | rel. | seeds | p users (t) | p users (sign-flip) | p seeds',
+                     [(r.dataset, PROTOCOL_NAMES[r.protocol], f"{r.model}{' †' if r.provisional else ''}", r.baseline, f'{r.model_mean:.4f}',
+                       f'{r.baseline_mean:.4f}', f'{r.rel_pct:+.2f}%', r.common_seeds, _p(r.p_users_t), _p(r.p_users_signflip), _p(r.p_seeds))
+                      for r in imp.itertuples(index=False)])
+
+# %% ../nbs/15_paper_table.ipynb #9c5312a2
+def _md_header(runs:pd.DataFrame, runs_dir, dsets:list) -> list[str]:
+    "The page's title and the paragraph that says what it was computed from."
     sel = sorted(set(runs.protocol)) if len(runs) else []
     configs = list(runs.config) if len(runs) else []
     n_chunked = sum(bool(c.get('length_chunks')) for c in configs)               # the speed switches, counted
     n_bf16 = sum(c.get('ce_dtype', 'float32') != 'float32' for c in configs)
-    L = [f"# The paper's table: {', '.join(dsets) or 'no runs yet'}" + ('' if len(runs) else ' (no runs yet)'), '',
-         f"Computed by `fame_nb.paper_table.paper_table` from {len(runs)} runs in `{Path(runs_dir).name}/`"
-         + (f" ({runs.attrs.get('skipped_old', 0)} older runs without both protocols left out)" if runs.attrs.get('skipped_old') else '')
-         + f". Model and epoch chosen on **{', '.join(PROTOCOL_NAMES[s] for s in sel) or '—'}** validation NDCG@20; "
-         "mean ± std over the seeds of the chosen point; † = the model's tuning trials are not all done (provisional "
-         "choice); — = no run."
-         + (f" {n_chunked} of the {len(runs)} runs trained with `length_chunks` (the same batches, loss and gradient; other "
-            "dropout draws: `06_train`)." if n_chunked else '')
-         + (f" {n_bf16} of the {len(runs)} runs computed the loss's item products in bf16 (`ce_dtype`, fp32 sums and "
-            "softmax; a seed trained both ways followed the same curve: `benchmarks/README.md`)." if n_bf16 else ''), '']
+    return [f"# The paper's table: {', '.join(dsets) or 'no runs yet'}" + ('' if len(runs) else ' (no runs yet)'), '',
+            f"Computed by `fame_nb.paper_table.paper_table` from {len(runs)} runs in `{Path(runs_dir).name}/`"
+            + (f" ({runs.attrs.get('skipped_old', 0)} older runs without both protocols left out)" if runs.attrs.get('skipped_old') else '')
+            + f". Model and epoch chosen on **{', '.join(PROTOCOL_NAMES[s] for s in sel) or '—'}** validation NDCG@20; "
+            "mean ± std over the seeds of the chosen point; † = the model's tuning trials are not all done (provisional "
+            "choice); — = no run."
+            + (f" {n_chunked} of the {len(runs)} runs trained with `length_chunks` (the same batches, loss and gradient; other "
+               "dropout draws: `06_train`)." if n_chunked else '')
+            + (f" {n_bf16} of the {len(runs)} runs computed the loss's item products in bf16 (`ce_dtype`, fp32 sums and "
+               "softmax; a seed trained both ways followed the same curve: `benchmarks/README.md`)." if n_bf16 else ''), '']
+
+def _md_results(sm:pd.DataFrame, dsets:list, models:list) -> list[str]:
+    "The test tables, one per protocol: mean ± std per (dataset, metric) and model, and FAME against the best baseline."
+    L = []
     for pr in PROTOCOLS:
         L += [f"## Test, {PROTOCOL_NAMES[pr]}", '', '| dataset | metric | ' + ' | '.join(models) + ' | FAME vs best baseline |',
               '|---|---|' + '---|' * len(models) + '---|']
@@ -535,110 +534,119 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
                     imp_txt = f"{100 * (s.loc['fame', f'{pr} {m}'] / base.loc[b, f'{pr} {m}'] - 1):+.2f}% ({b})"
                 L.append(f'| {ds} | {m} | ' + ' | '.join(cells) + f' | {imp_txt} |')
         L.append('')
-    L += ['## FAME against the best baseline (NDCG@20)', '',
-          'Best baseline: the non-FAME model with the highest mean test NDCG@20 under that protocol. p across users: paired t '
-          "on each user's NDCG@20 averaged over the common seeds (sign-flip permutation beside it); p across seeds: "
-          'paired Student t over the common seeds.', '']
+    return L
+
+# %% ../nbs/15_paper_table.ipynb #234ce60f
+def _md_comparisons(imp:pd.DataFrame, vs:pd.DataFrame, pg:pd.DataFrame) -> list[str]:
+    "FAME against the best baseline and the verdict, against SASRec (`vs`), and what pre-training adds (`pg`)."
+    L = ['## FAME against the best baseline (NDCG@20)', '',
+         'Best baseline: the non-FAME model with the highest mean test NDCG@20 under that protocol. p across users: paired t '
+         "on each user's NDCG@20 averaged over the common seeds (sign-flip permutation beside it); p across seeds: "
+         'paired Student t over the common seeds.', '']
     L += _imp_table(imp, 'best baseline') if len(imp) else ['No dataset has both a FAME run and a baseline run yet.']
     L += ['', '### Verdict', '', *(f'- {v}' for v in verdict(imp, 'masked') + verdict(imp, 'unmasked'))] if len(imp) else []
-    if len(vs := improvement(runs, sm, baseline='sasrec') if len(sm) else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)):
+    if len(vs):
         L += ['', '## FAME against SASRec, its backbone (NDCG@20)', '',
               'FAME keeps SASRec and replaces its last layer, so this is the comparison of that layer alone, whichever '
               'baseline is best; the same tests as above.', '', *_imp_table(vs, 'baseline')]
-    vs.to_csv(out.parent/f'{out.name}_vs_sasrec.csv', index=False)
-    pg = pretraining_gain(runs, chosen, derived) if len(runs) else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)
-    pg.to_csv(out.parent/f'{out.name}_pretraining.csv', index=False)
     if len(pg):
         L += ['', '## What the text pre-training adds: FAME + pre-training against the same FAME trial without it (NDCG@20)', '',
               "FAME + pre-training runs at one of FAME's trials (the tuning section says which); here it meets that trial's own "
               'runs over the seeds both have, so only the initialisation differs. The same tests as above; means over the common seeds.',
               '', *_imp_table(pg, 'baseline')]
-    comps = pd.concat([x for x in (imp, vs) if len(x)]).drop_duplicates(['dataset', 'protocol', 'model', 'baseline']) if len(imp) or len(vs) else imp
-    lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir) if data_dir else {}
-    bh = by_history(runs, sm, comps, lengths)
-    bh.to_csv(out.parent/f'{out.name}_by_history.csv', index=False)
-    L += ['', '## Where the difference lies: by test history length (NDCG@20)', '',
-          'Each comparison above within the groups of users cut at the quartiles of their test history length (ties kept '
-          "together): the groups' mean NDCG@20 over the common seeds, the paired t test across the group's users and the "
-          "paired t test across seeds of the group's means. One comparison per group: several groups are several tests.", '']
+    return L
+
+def _md_by_history(bh:pd.DataFrame, comps:pd.DataFrame) -> list[str]:
+    "Each comparison within the groups of users by test history length (`by_history`)."
+    L = ['', '## Where the difference lies: by test history length (NDCG@20)', '',
+         'Each comparison above within the groups of users cut at the quartiles of their test history length (ties kept '
+         "together): the groups' mean NDCG@20 over the common seeds, the paired t test across the group's users and the "
+         "paired t test across seeds of the group's means. One comparison per group: several groups are several tests.", '']
     if len(bh):
-        L += _md_table('dataset | protocol | model | baseline | history | users | model | baseline | rel. | p users (t) | p seeds | seeds',
-                       [(r.dataset, PROTOCOL_NAMES[r.protocol], r.model, r.baseline, r.group, r.users, f'{r.model_mean:.4f}',
-                         f'{r.baseline_mean:.4f}', f'{r.rel_pct:+.2f}%', _p(r.p_users_t), _p(r.p_seeds), r.common_seeds)
-                        for r in bh.itertuples(index=False)], 'lllllrrrrrrr')
-    else: L.append('Not computed: ' + ('no comparison yet.' if not len(comps) else "no history lengths (give the data folder: "
-                                        "`fame-nb paper-table --data-dir`)."))
-    L += ['', '## Tuning and budget', '',
-          'Trials: seed-0 runs of the planned search points that have finished (`fame_nb.reproduce.search_points`); edge: a '
-          'searched dimension on which the chosen point is the lowest or highest value tried. Epochs and hours: all '
-          "of the model's trials and seeds. Capped: a chosen-point run stopped at the epoch cap, not by patience."
-          + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
-                    + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'
-                    for m, (src, mins) in ((m, derived_source(s)) for m, s in derived.items())), '']
-    L += _md_table('dataset | model | status | chosen | trials | edge | seeds | best epoch | epochs spent | hours spent | capped',
-                   [(r.dataset, r.model, r.status, ('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—', f'{r.trials}/{r.planned}',
-                     r.edge or '', r.seeds, '—' if math.isnan(r.best_epoch) else r.best_epoch, r.epochs_spent, r.hours_spent,
-                     'yes' if r.capped else '') for r in sm.itertuples(index=False)])
-    scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir) if data_dir and len(chosen) else {}
-    bu = budget(runs, chosen, plan, scales)
-    bu.to_csv(out.parent/f'{out.name}_budget.csv', index=False)
+        return L + _md_table('dataset | protocol | model | baseline | history | users | model | baseline | rel. | p users (t) | p seeds | seeds',
+                             [(r.dataset, PROTOCOL_NAMES[r.protocol], r.model, r.baseline, r.group, r.users, f'{r.model_mean:.4f}',
+                               f'{r.baseline_mean:.4f}', f'{r.rel_pct:+.2f}%', _p(r.p_users_t), _p(r.p_seeds), r.common_seeds)
+                              for r in bh.itertuples(index=False)], 'lllllrrrrrrr')
+    return L + ['Not computed: ' + ('no comparison yet.' if not len(comps) else "no history lengths (give the data folder: "
+                                     "`fame-nb paper-table --data-dir`).")]
+
+# %% ../nbs/15_paper_table.ipynb #ed2ca719
+def _md_tuning(sm:pd.DataFrame, derived:dict) -> list[str]:
+    "Per (dataset, model): status, chosen point, trials done, edges, seeds, epochs and hours spent."
+    from fame_nb.reproduce import derived_source
+    L = ['', '## Tuning and budget', '',
+         'Trials: seed-0 runs of the planned search points that have finished (`fame_nb.reproduce.search_points`); edge: a '
+         'searched dimension on which the chosen point is the lowest or highest value tried. Epochs and hours: all '
+         "of the model's trials and seeds. Capped: a chosen-point run stopped at the epoch cap, not by patience."
+         + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
+                   + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'
+                   for m, (src, mins) in ((m, derived_source(s)) for m, s in derived.items())), '']
+    return L + _md_table('dataset | model | status | chosen | trials | edge | seeds | best epoch | epochs spent | hours spent | capped',
+                         [(r.dataset, r.model, r.status, ('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—', f'{r.trials}/{r.planned}',
+                           r.edge or '', r.seeds, '—' if math.isnan(r.best_epoch) else r.best_epoch, r.epochs_spent, r.hours_spent,
+                           'yes' if r.capped else '') for r in sm.itertuples(index=False)])
+
+def _md_budget(bu:pd.DataFrame, scales:dict) -> list[str]:
+    "The planned runs not finished and their estimated CPU hours (`budget`), with the sum."
     todo = bu[(bu.trials_left > 0) | (bu.seeds_left > 0)]
     priced = todo[todo.hours_left.notna()]
-    L += ['', "### What is left, and what it costs", '',
-          "Estimated single-thread CPU hours of the planned runs not finished (`budget`: the seconds per epoch measured here, "
-          "the epochs of a trial from the finished trials at its learning rate: `trial_epochs`; a begun run counts whole). Basis: whose runs price it."
-          + ('' if scales else ' Without the data files (`--data-dir`) a model is priced only on the datasets it has run on.'), '']
-    if len(todo):
-        L += _md_table('dataset | model | trials left | seeds left | CPU hours | s / epoch | basis',
-                       [(r.dataset, r.model, r.trials_left, r.seeds_left, '—' if math.isnan(r.hours_left) else f'{r.hours_left:.1f}',
-                         '—' if math.isnan(r.seconds_per_epoch) else f'{r.seconds_per_epoch:.0f}',
-                         r.basis if not math.isnan(r.hours_left) else 'nothing measured prices it') for r in todo.itertuples(index=False)], 'llrrrrl')
-        L += ['', f"**{int((priced.trials_left + priced.seeds_left).sum())} runs priced at {priced.hours_left.sum():.0f} CPU hours**"
-              + (f"; {int((todo.trials_left + todo.seeds_left).sum() - (priced.trials_left + priced.seeds_left).sum())} runs "
-                 f"({', '.join(sorted(set(todo.dataset) - set(priced.dataset)) or ['some'])}) not priced." if len(priced) < len(todo) else '.')]
-    else: L.append('Nothing: every planned run has finished.')
-    L += ['', '### How sharp is each choice', '',
-          "Validation NDCG@20 of the chosen trial and of the runner-up (seed 0); seed std: the std of the chosen point's "
-          'validation NDCG@20 across its seeds; within: the other trials within one seed std of the winner (they cannot be '
-          'told apart from it on validation).', '']
-    if len(sh):
-        L += _md_table('dataset | model | chosen | valid | runner-up | valid | margin | seeds | seed std | within | edge',
-                       [(r.dataset, r.model, f'`{r.chosen}`', f'{r.chosen_valid:.4f}', f'`{r.runner_up}`', f'{r.runner_up_valid:.4f}',
-                         f'{r.margin:.4f}', r.seeds, '—' if math.isnan(r.seed_std) else f'{r.seed_std:.4f}',
-                         '—' if math.isnan(r.within_std) else int(r.within_std), r.edge or '') for r in sh.itertuples(index=False)])
-    else: L.append('No model has two trials yet.')
-    mt = matched(runs, trials)
-    mt.to_csv(out.parent/f'{out.name}_matched.csv', index=False)
-    L += ['', '### FAME against each baseline, trial by trial', '',
-          "Each FAME trial beside the baseline's trial at the same lr and dropout (seed 0 of each; `matched`): the points "
-          'where FAME is ahead on validation NDCG@20, the two-sided sign test, the mean and median relative difference, '
-          "the mean on test under both protocols, and the mean per FAME's H (with the number of points). One seed per point, "
-          'and H, N, lr and dropout are drawn together: leads for the mechanism study, not findings.', '']
-    if len(mt):
-        L += _md_table('dataset | baseline | points | FAME ahead | p (sign) | valid mean | valid median | test masked | test not masked | valid by H',
-                       [(r.dataset, r.baseline, r.points, r.ahead, _p(r.p_sign), *(f'{x:+.2f}%' for x in (r.valid_mean, r.valid_median,
-                         r.masked_mean, r.unmasked_mean)), r.by_heads) for r in matched_summary(mt).itertuples(index=False)], 'llrrrrrrrl')
-    else: L.append('No FAME trial has a finished twin yet.')
-    ap = against_published(sm) if len(sm) else pd.DataFrame(columns=['dataset'])
-    L += ['', '## SASRec against published numbers (history masked)', '']
-    L += _md_table('dataset | metric | published | source | ours (SASRec) | ours / published',
-                   [(r.dataset, r.metric, f'{r.published:.4f} ({r.published_model})', r.source, '—' if math.isnan(r.ours) else f'{r.ours:.4f}',
-                     '—' if math.isnan(r.ratio) else f'{r.ratio:.2f}') for r in ap.itertuples(index=False)])
-    out.with_suffix('.md').write_text('\n'.join(L) + '\n')
-    if figure and len(sm) and (sm.seeds > 0).any():
-        import matplotlib; matplotlib.use('Agg')
-        import matplotlib.pyplot as plt
-        d = sm[sm.seeds > 0]
-        fig, axes = plt.subplots(1, 2, figsize=(2 + 1.6 * len(models) * max(1, d.dataset.nunique()) / 2, 3.2), sharey=False)
-        for ax, pr in zip(axes, PROTOCOLS):
-            piv = d.pivot(index='dataset', columns='model', values=f'{pr} NDCG@20').reindex(columns=[m for m in models if m in set(d.model)])
-            err = d.pivot(index='dataset', columns='model', values=f'{pr} NDCG@20 std').reindex(columns=piv.columns).fillna(0)
-            piv.plot.bar(yerr=err, ax=ax, rot=0, capsize=2, legend=pr == 'masked')
-            ax.set_title(f'test NDCG@20, {PROTOCOL_NAMES[pr]}', fontsize=9); ax.set_xlabel('')
-        fig.tight_layout(); Path(figure).parent.mkdir(parents=True, exist_ok=True); fig.savefig(figure, dpi=120); plt.close(fig)
-    if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
-    curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, sharpness=sh, curves=curves, by_history=bh)
+    L = ['', "### What is left, and what it costs", '',
+         "Estimated single-thread CPU hours of the planned runs not finished (`budget`: the seconds per epoch measured here, "
+         "the epochs of a trial from the finished trials at its learning rate: `trial_epochs`; a begun run counts whole). Basis: whose runs price it."
+         + ('' if scales else ' Without the data files (`--data-dir`) a model is priced only on the datasets it has run on.'), '']
+    if not len(todo): return L + ['Nothing: every planned run has finished.']
+    L += _md_table('dataset | model | trials left | seeds left | CPU hours | s / epoch | basis',
+                   [(r.dataset, r.model, r.trials_left, r.seeds_left, '—' if math.isnan(r.hours_left) else f'{r.hours_left:.1f}',
+                     '—' if math.isnan(r.seconds_per_epoch) else f'{r.seconds_per_epoch:.0f}',
+                     r.basis if not math.isnan(r.hours_left) else 'nothing measured prices it') for r in todo.itertuples(index=False)], 'llrrrrl')
+    return L + ['', f"**{int((priced.trials_left + priced.seeds_left).sum())} runs priced at {priced.hours_left.sum():.0f} CPU hours**"
+                + (f"; {int((todo.trials_left + todo.seeds_left).sum() - (priced.trials_left + priced.seeds_left).sum())} runs "
+                   f"({', '.join(sorted(set(todo.dataset) - set(priced.dataset)) or ['some'])}) not priced." if len(priced) < len(todo) else '.')]
+
+def _md_sharpness(sh:pd.DataFrame) -> list[str]:
+    "Each choice's validation margin over the runner-up, against the spread of its seeds (`sharpness`)."
+    L = ['', '### How sharp is each choice', '',
+         "Validation NDCG@20 of the chosen trial and of the runner-up (seed 0); seed std: the std of the chosen point's "
+         'validation NDCG@20 across its seeds; within: the other trials within one seed std of the winner (they cannot be '
+         'told apart from it on validation).', '']
+    if not len(sh): return L + ['No model has two trials yet.']
+    return L + _md_table('dataset | model | chosen | valid | runner-up | valid | margin | seeds | seed std | within | edge',
+                         [(r.dataset, r.model, f'`{r.chosen}`', f'{r.chosen_valid:.4f}', f'`{r.runner_up}`', f'{r.runner_up_valid:.4f}',
+                           f'{r.margin:.4f}', r.seeds, '—' if math.isnan(r.seed_std) else f'{r.seed_std:.4f}',
+                           '—' if math.isnan(r.within_std) else int(r.within_std), r.edge or '') for r in sh.itertuples(index=False)])
+
+def _md_matched(mt:pd.DataFrame) -> list[str]:
+    "FAME against each baseline at the same lr and dropout, summarised (`matched`, `matched_summary`)."
+    L = ['', '### FAME against each baseline, trial by trial', '',
+         "Each FAME trial beside the baseline's trial at the same lr and dropout (seed 0 of each; `matched`): the points "
+         'where FAME is ahead on validation NDCG@20, the two-sided sign test, the mean and median relative difference, '
+         "the mean on test under both protocols, and the mean per FAME's H (with the number of points). One seed per point, "
+         'and H, N, lr and dropout are drawn together: leads for the mechanism study, not findings.', '']
+    if not len(mt): return L + ['No FAME trial has a finished twin yet.']
+    return L + _md_table('dataset | baseline | points | FAME ahead | p (sign) | valid mean | valid median | test masked | test not masked | valid by H',
+                         [(r.dataset, r.baseline, r.points, r.ahead, _p(r.p_sign), *(f'{x:+.2f}%' for x in (r.valid_mean, r.valid_median,
+                           r.masked_mean, r.unmasked_mean)), r.by_heads) for r in matched_summary(mt).itertuples(index=False)], 'llrrrrrrrl')
+
+def _md_published(ap:pd.DataFrame) -> list[str]:
+    "Our SASRec beside each published number (`against_published`)."
+    return ['', '## SASRec against published numbers (history masked)', '',
+            *_md_table('dataset | metric | published | source | ours (SASRec) | ours / published',
+                       [(r.dataset, r.metric, f'{r.published:.4f} ({r.published_model})', r.source, '—' if math.isnan(r.ours) else f'{r.ours:.4f}',
+                         '—' if math.isnan(r.ratio) else f'{r.ratio:.2f}') for r in ap.itertuples(index=False)])]
+
+# %% ../nbs/15_paper_table.ipynb #28e62bd8
+def results_figure(sm:pd.DataFrame, models:list, path):
+    "Test NDCG@20 of each model's chosen point per dataset, a panel per protocol, ± the std over its seeds."
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    d = sm[sm.seeds > 0]
+    fig, axes = plt.subplots(1, 2, figsize=(2 + 1.6 * len(models) * max(1, d.dataset.nunique()) / 2, 3.2), sharey=False)
+    for ax, pr in zip(axes, PROTOCOLS):
+        piv = d.pivot(index='dataset', columns='model', values=f'{pr} NDCG@20').reindex(columns=[m for m in models if m in set(d.model)])
+        err = d.pivot(index='dataset', columns='model', values=f'{pr} NDCG@20 std').reindex(columns=piv.columns).fillna(0)
+        piv.plot.bar(yerr=err, ax=ax, rot=0, capsize=2, legend=pr == 'masked')
+        ax.set_title(f'test NDCG@20, {PROTOCOL_NAMES[pr]}', fontsize=9); ax.set_xlabel('')
+    fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
 
 def curves_figure(runs, chosen, path) -> dict:
     """Validation NDCG@20 per epoch of every run of each chosen point, a panel per dataset, a colour per model, each
@@ -665,19 +673,6 @@ def curves_figure(runs, chosen, path) -> dict:
     fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
     return {k: len(x) for k, x in drawn.items()}
 
-def _md_table(header:str, rows, align:str|None=None) -> list[str]:
-    """Markdown table lines: `header` ('a | b | c'), its rule (`align`: 'l' or 'r' per column; default all 'l'), then
-    one line per row of `rows` (each a sequence of cells, already formatted)."""
-    return ['| ' + header + ' |', '|' + ''.join('---:|' if a == 'r' else '---|' for a in align or 'l' * len(header.split(' | '))),
-            *('| ' + ' | '.join(map(str, r)) + ' |' for r in rows)]
-
-def _imp_table(imp, baseline_col:str) -> list[str]:
-    "Markdown rows of an `improvement` frame."
-    return _md_table(f'dataset | protocol | model | {baseline_col} | model | baseline | rel. | seeds | p users (t) | p users (sign-flip) | p seeds',
-                     [(r.dataset, PROTOCOL_NAMES[r.protocol], f"{r.model}{' †' if r.provisional else ''}", r.baseline, f'{r.model_mean:.4f}',
-                       f'{r.baseline_mean:.4f}', f'{r.rel_pct:+.2f}%', r.common_seeds, _p(r.p_users_t), _p(r.p_users_signflip), _p(r.p_seeds))
-                      for r in imp.itertuples(index=False)])
-
 def tuning_figure(runs, chosen, trials, sh, path):
     "Validation NDCG@20 (seed 0) of every trial against its lr, a panel per dataset; the chosen trial ringed, with ± its seed std."
     import matplotlib; matplotlib.use('Agg')
@@ -703,6 +698,47 @@ def tuning_figure(runs, chosen, trials, sh, path):
         ax.set_xlabel('lr'); ax.set_ylabel('valid NDCG@20 (seed 0)'); ax.set_title(ds, fontsize=9)
         ax.legend(fontsize=7)
     fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
+
+# %% ../nbs/15_paper_table.ipynb #9454980b
+def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None) -> dict:
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_budget.csv`, `<out>.md`
+    (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
+    `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
+    default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
+    array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out. Returns the frames."""
+    plan = plan or plan_of(profile)
+    trials, derived = plan['trials'], plan.get('derived', {})
+    runs = load_runs(runs_dir)
+    runs = runs[runs.model.isin(set(trials) | set(derived))] if len(runs) else runs
+    none = lambda cols: pd.DataFrame(columns=cols)
+    chosen = choose(runs, trials, derived, datasets=plan.get('datasets'))
+    sm = summarise(runs, chosen, plan.get('seeds'))
+    imp = improvement(runs, sm) if len(sm) else none(IMPROVEMENT_COLUMNS)
+    vs = improvement(runs, sm, baseline='sasrec') if len(sm) else none(IMPROVEMENT_COLUMNS)
+    pg = pretraining_gain(runs, chosen, derived) if len(runs) else none(IMPROVEMENT_COLUMNS)
+    sh = sharpness(runs, chosen, trials) if len(runs) else none(SHARPNESS_COLUMNS)
+    comps = pd.concat([x for x in (imp, vs) if len(x)]).drop_duplicates(['dataset', 'protocol', 'model', 'baseline']) if len(imp) or len(vs) else imp
+    lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir) if data_dir else {}
+    bh = by_history(runs, sm, comps, lengths)
+    scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir) if data_dir and len(chosen) else {}
+    bu = budget(runs, chosen, plan, scales)
+    mt = matched(runs, trials)
+    ap = against_published(sm) if len(sm) else none(['dataset'])
+    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
+    sm.to_csv(out.with_suffix('.csv'), index=False)
+    for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
+                        ('budget', bu), ('matched', mt)):
+        frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
+    dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
+    models = [*trials, *derived]
+    L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models), *_md_comparisons(imp, vs, pg),
+         *_md_by_history(bh, comps), *_md_tuning(sm, derived), *_md_budget(bu, scales), *_md_sharpness(sh), *_md_matched(mt),
+         *_md_published(ap)]
+    out.with_suffix('.md').write_text('\n'.join(L) + '\n')
+    if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
+    if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
+    curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, sharpness=sh, curves=curves, by_history=bh)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def verdict_markdown(path) -> str:
