@@ -13,10 +13,10 @@ import pandas as pd
 from .metrics import per_user_from_top
 
 # %% auto #0
-__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS',
-           'HISTORY_COLUMNS', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose', 'betainc',
-           't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched',
-           'sign_test', 'matched_summary', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops',
+__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS',
+           'MATCHED_COLUMNS', 'HISTORY_COLUMNS', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose',
+           'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain',
+           'matched', 'sign_test', 'matched_summary', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops',
            'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict',
            'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown',
            'beauty_reading']
@@ -53,9 +53,13 @@ def _dims(variant:str) -> dict:
     "The `key=value` settings of a trial variant."
     return {k: float(v) for k, v in (kv.split('=', 1) for kv in variant.split('+')[1:])}
 
-def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('lr', 'dropout'), datasets=None) -> pd.DataFrame:
-    """Per (dataset, model): the chosen variant, trials done / planned, provisional or not, the dimensions on whose edge
-    it sits. `trials`: {model: [variant, ...]}; `derived`: {model: source model, or (source, {dimension: minimum})} run
+EDGE_FLOORS = {'n_heads': 1, 'n_experts': 1}   # nothing lies below these: a choice there is on no edge
+
+def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('lr', 'dropout', 'n_heads', 'n_experts'),
+           datasets=None) -> pd.DataFrame:
+    """Per (dataset, model): the chosen variant, trials done / planned, provisional or not, the searched dimensions on
+    whose edge it sits (the lowest or highest value tried, unless the lowest is that dimension's floor, `EDGE_FLOORS`).
+    `trials`: {model: [variant, ...]}; `derived`: {model: source model, or (source, {dimension: minimum})} run
     at the source's best trial that meets the minimums; `datasets`: the planned datasets (default: those with runs), so
     that a dataset not run yet still gets its rows."""
     from fame_nb.reproduce import derived_source, eligible
@@ -70,7 +74,8 @@ def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('l
             if not done: continue
             row['chosen'] = best = max(done, key=lambda v: (r0.loc[v, 'valid'], -plan.index(v)))
             tried = {d: [_dims(v)[d] for v in done] for d in edge_dims if d in _dims(best)}
-            row['edge'] = ','.join(d for d, xs in tried.items() if len(done) >= 3 and _dims(best)[d] in (min(xs), max(xs)))
+            at = lambda d, xs: _dims(best)[d] == max(xs) or _dims(best)[d] == min(xs) > EDGE_FLOORS.get(d, -math.inf)
+            row['edge'] = ','.join(d for d, xs in tried.items() if len(done) >= 3 and len(set(xs)) > 1 and at(d, xs))
         for m, spec in (derived or {}).items():
             src, mins = derived_source(spec)
             s, plan = rows.get(src, {}), trials.get(src, [])
@@ -576,7 +581,8 @@ def _md_tuning(sm:pd.DataFrame, derived:dict) -> list[str]:
     from fame_nb.reproduce import derived_source
     L = ['', '## Tuning and budget', '',
          'Trials: seed-0 runs of the planned search points that have finished (`fame_nb.reproduce.search_points`); edge: a '
-         'searched dimension on which the chosen point is the lowest or highest value tried. Epochs and hours: all '
+         "searched dimension (lr, dropout; FAME's H and N) on which the chosen point is the lowest or highest value tried "
+         '(one head or one expert is a floor, not an edge). Epochs and hours: all '
          "of the model's trials and seeds. Capped: a chosen-point run stopped at the epoch cap, not by patience."
          + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
                    + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'
