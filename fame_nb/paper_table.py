@@ -14,12 +14,12 @@ from .metrics import per_user_from_top
 
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS',
-           'MATCHED_COLUMNS', 'HISTORY_COLUMNS', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose',
-           'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain',
-           'matched', 'sign_test', 'matched_summary', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops',
-           'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict',
-           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown',
-           'beauty_reading']
+           'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS', 'HISTORY_COLUMNS', 'EPOCH_BASES',
+           'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip',
+           'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary',
+           'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'seconds_per_epoch',
+           'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict', 'plan_of', 'results_figure',
+           'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -275,6 +275,30 @@ def matched_summary(m:pd.DataFrame) -> pd.DataFrame:
                          by_heads=', '.join(f'H {h:g}: {x.mean():+.1f}% ({len(x)})' for h, x in byh)))
     return pd.DataFrame(rows, columns=['dataset', 'baseline', 'points', 'ahead', 'p_sign', 'valid_mean', 'valid_median',
                                        'masked_mean', 'unmasked_mean', 'by_heads'])
+
+# %% ../nbs/15_paper_table.ipynb #eeb1455c
+MATCHED_TERMS = {'dropout': lambda g: g.dropout, 'log2 H': lambda g: np.log2(g.n_heads),
+                 'log2 N': lambda g: np.log2(g.n_experts), 'log10 lr': lambda g: np.log10(g.lr)}
+MATCHED_FIT_COLUMNS = ['dataset', 'baseline', 'term', 'coef', 'se', 'p', 'r2', 'points']
+
+def matched_fit(m:pd.DataFrame, min_dof:int=5) -> pd.DataFrame:
+    """Per (dataset, baseline) of `matched`: the least-squares fit of the validation difference (%) on the trial's
+    settings (`MATCHED_TERMS`) over its matched points: per term the coefficient, its standard error and two-sided t
+    p-value, and the fit's R² and points; a (dataset, baseline) with fewer than `min_dof` residual degrees of freedom
+    (or settings that do not vary) is left out."""
+    rows = []
+    for (ds, b), g in m.dropna(subset=['n_heads', 'n_experts']).groupby(['dataset', 'baseline'], sort=False):
+        X = np.column_stack([np.ones(len(g)), *(np.asarray(f(g), float) for f in MATCHED_TERMS.values())])
+        dof = len(g) - X.shape[1]
+        if dof < min_dof or np.linalg.matrix_rank(X) < X.shape[1]: continue
+        y = g.valid_rel.to_numpy(float)
+        beta = np.linalg.lstsq(X, y, rcond=None)[0]
+        res = y - X @ beta
+        se = np.sqrt(np.diag(res @ res / dof * np.linalg.inv(X.T @ X)))
+        r2 = 1 - res @ res / ((y - y.mean()) @ (y - y.mean()))
+        rows += [dict(dataset=ds, baseline=b, term=t, coef=c, se=s, p=t_pvalue(c / s, dof), r2=r2, points=len(g))
+                 for t, c, s in zip(['intercept', *MATCHED_TERMS], beta, se)]
+    return pd.DataFrame(rows, columns=MATCHED_FIT_COLUMNS)
 
 # %% ../nbs/15_paper_table.ipynb #a1b2c3d5
 HISTORY_COLUMNS = ['dataset', 'protocol', 'model', 'baseline', 'group', 'users', 'model_mean', 'baseline_mean', 'rel_pct',
@@ -621,17 +645,26 @@ def _md_sharpness(sh:pd.DataFrame) -> list[str]:
                            f'{r.margin:.4f}', r.seeds, '—' if math.isnan(r.seed_std) else f'{r.seed_std:.4f}',
                            '—' if math.isnan(r.within_std) else int(r.within_std), r.edge or '') for r in sh.itertuples(index=False)])
 
-def _md_matched(mt:pd.DataFrame) -> list[str]:
-    "FAME against each baseline at the same lr and dropout, summarised (`matched`, `matched_summary`)."
+def _md_matched(mt:pd.DataFrame, fit:pd.DataFrame) -> list[str]:
+    "FAME against each baseline at the same lr and dropout, summarised (`matched`, `matched_summary`), and what the difference depends on (`matched_fit`)."
     L = ['', '### FAME against each baseline, trial by trial', '',
          "Each FAME trial beside the baseline's trial at the same lr and dropout (seed 0 of each; `matched`): the points "
          'where FAME is ahead on validation NDCG@20, the two-sided sign test, the mean and median relative difference, '
          "the mean on test under both protocols, and the mean per FAME's H (with the number of points). One seed per point, "
          'and H, N, lr and dropout are drawn together: leads for the mechanism study, not findings.', '']
     if not len(mt): return L + ['No FAME trial has a finished twin yet.']
-    return L + _md_table('dataset | baseline | points | FAME ahead | p (sign) | valid mean | valid median | test masked | test not masked | valid by H',
-                         [(r.dataset, r.baseline, r.points, r.ahead, _p(r.p_sign), *(f'{x:+.2f}%' for x in (r.valid_mean, r.valid_median,
-                           r.masked_mean, r.unmasked_mean)), r.by_heads) for r in matched_summary(mt).itertuples(index=False)], 'llrrrrrrrl')
+    L += _md_table('dataset | baseline | points | FAME ahead | p (sign) | valid mean | valid median | test masked | test not masked | valid by H',
+                   [(r.dataset, r.baseline, r.points, r.ahead, _p(r.p_sign), *(f'{x:+.2f}%' for x in (r.valid_mean, r.valid_median,
+                     r.masked_mean, r.unmasked_mean)), r.by_heads) for r in matched_summary(mt).itertuples(index=False)], 'llrrrrrrrl')
+    if not len(fit): return L
+    L += ['', "What the validation difference depends on (`matched_fit`): one least-squares fit per row over its points, "
+          "Δ (%) on dropout, log2 H, log2 N and log10 lr together; each coefficient ± its standard error (p, two-sided t). "
+          'One seed per point: a lead for the mechanism study.', '']
+    cell = lambda x: f'{x.coef:+.2f} ± {x.se:.2f} (p {_p(x.p)})'
+    names = {'dropout': 'per +1 dropout', 'log2 H': 'per doubling of H', 'log2 N': 'per doubling of N', 'log10 lr': 'per 10x lr'}
+    return L + _md_table('dataset | baseline | points | R² | ' + ' | '.join(names.get(t, t) for t in MATCHED_TERMS),
+                         [(ds, b, g.points.iloc[0], f'{g.r2.iloc[0]:.2f}', *(cell(g.set_index('term').loc[t]) for t in MATCHED_TERMS))
+                          for (ds, b), g in fit.groupby(['dataset', 'baseline'], sort=False)], 'llrr' + 'r' * len(MATCHED_TERMS))
 
 def _md_published(ap:pd.DataFrame) -> list[str]:
     "Our SASRec beside each published number (`against_published`)."
@@ -707,7 +740,7 @@ def tuning_figure(runs, chosen, trials, sh, path):
 
 # %% ../nbs/15_paper_table.ipynb #9454980b
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_budget.csv`, `<out>.md`
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
     `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
@@ -729,16 +762,17 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir) if data_dir and len(chosen) else {}
     bu = budget(runs, chosen, plan, scales)
     mt = matched(runs, trials)
+    fit = matched_fit(mt)
     ap = against_published(sm) if len(sm) else none(['dataset'])
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
-                        ('budget', bu), ('matched', mt)):
+                        ('budget', bu), ('matched', mt), ('matched_fit', fit)):
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models), *_md_comparisons(imp, vs, pg),
-         *_md_by_history(bh, comps), *_md_tuning(sm, derived), *_md_budget(bu, scales), *_md_sharpness(sh), *_md_matched(mt),
+         *_md_by_history(bh, comps), *_md_tuning(sm, derived), *_md_budget(bu, scales), *_md_sharpness(sh), *_md_matched(mt, fit),
          *_md_published(ap)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
@@ -762,8 +796,16 @@ def verdict_markdown(path) -> str:
     vs, mt, bu, pg = (beside(k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining'))
     both = lambda x: verdict(x, 'masked') + verdict(x, 'unmasked') if x is not None and len(x) else []
     back, pre = both(vs), both(pg)
+    fit = matched_fit(mt) if mt is not None and len(mt) else pd.DataFrame(columns=MATCHED_FIT_COLUMNS)
+    def depends(ds, b):   # the fit's words: per doubling of H and of N, per 0.1 of dropout, per 10x of lr
+        g = fit[(fit.dataset == ds) & (fit.baseline == b)].set_index('term')
+        if not len(g): return ''
+        say = lambda t, k, what: f"{what} {k * g.coef[t]:+.2f}% (p {_p(g.p[t])})"
+        return (f" A fit over those trials, the settings together: {say('log2 H', 1, 'per doubling of H')}, "
+                f"{say('log2 N', 1, 'of N')}; {say('dropout', 0.1, 'per +0.1 dropout')}; {say('log10 lr', 1, 'per 10x lr')} "
+                f"(R² {g.r2.iloc[0]:.2f}; one seed per trial: a lead).")
     across = [f"**{r.dataset}**, fame vs {r.baseline} at the same lr and dropout: ahead on validation NDCG@20 at {r.ahead} "
-              f"of {r.points} trials (sign test p {_p(r.p_sign)}; mean {r.valid_mean:+.2f}%)."
+              f"of {r.points} trials (sign test p {_p(r.p_sign)}; mean {r.valid_mean:+.2f}%)." + depends(r.dataset, r.baseline)
               for r in matched_summary(mt).itertuples(index=False)] if mt is not None and len(mt) else []
     todo = bu[(bu.trials_left > 0) | (bu.seeds_left > 0)] if bu is not None else None
     left = '' if todo is None or not len(todo) else (
