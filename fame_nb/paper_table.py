@@ -15,11 +15,12 @@ from .metrics import per_user_from_top
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS',
            'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS', 'HISTORY_COLUMNS', 'EPOCH_BASES',
-           'BUDGET_COLUMNS', 'PUBLISHED', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip',
-           'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary',
-           'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'seconds_per_epoch',
-           'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict', 'plan_of', 'results_figure',
-           'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
+           'BUDGET_COLUMNS', 'PUBLISHED', 'PAPER_CLAIM', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t',
+           'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test',
+           'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops',
+           'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict',
+           'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table',
+           'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -505,6 +506,25 @@ def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05, min_seeds
                    + (f"p across seeds {_p(r.p_seeds)}, " if tested else '') + f"p across users {_p(r.p_users_t)}): {word}.")
     return out
 
+# %% ../nbs/15_paper_table.ipynb #6ee355a8
+PAPER_CLAIM = (3.98, 12.97)   # FAME over the best baseline, NDCG@20, % (the range over the paper's datasets)
+
+def claim_verdict(imp:pd.DataFrame, model:str='fame', alpha:float=0.05, min_seeds:int=3) -> list[str]:
+    "Per dataset: does `model`'s improvement over the best baseline reproduce `PAPER_CLAIM`, under each protocol?"
+    out = []
+    for ds, g in imp[imp.model == model].groupby('dataset', sort=False):
+        parts = []
+        for r in g.itertuples(index=False):
+            if r.provisional or r.common_seeds < min_seeds or math.isnan(r.p_seeds): word = 'not decided yet'
+            elif r.p_seeds >= alpha: word = 'not reproduced: no difference across seeds'
+            elif r.rel_pct < 0: word = 'not reproduced: FAME is worse'
+            elif r.rel_pct < PAPER_CLAIM[0]: word = 'FAME better, by less than the paper claims'
+            else: word = 'reproduced'
+            parts.append(f"{PROTOCOL_NAMES[r.protocol]}: {word} ({r.rel_pct:+.2f}% against {r.baseline}, {r.common_seeds} common seeds"
+                         + (f", p across seeds {_p(r.p_seeds)})" if r.common_seeds >= min_seeds else ')'))
+        out.append(f"**{ds}**: " + '; '.join(parts) + '.')
+    return out
+
 # %% ../nbs/15_paper_table.ipynb #7e499063
 def plan_of(profile:str='paper') -> dict:
     "A tuned profile's plan: {'trials': {model: variants}, 'derived': {model: spec}, 'seeds': {model: n}, 'datasets': [...]}."
@@ -573,7 +593,9 @@ def _md_comparisons(imp:pd.DataFrame, vs:pd.DataFrame, pg:pd.DataFrame) -> list[
          "on each user's NDCG@20 averaged over the common seeds (sign-flip permutation beside it); p across seeds: "
          'paired Student t over the common seeds.', '']
     L += _imp_table(imp, 'best baseline') if len(imp) else ['No dataset has both a FAME run and a baseline run yet.']
-    L += ['', '### Verdict', '', *(f'- {v}' for v in verdict(imp, 'masked') + verdict(imp, 'unmasked'))] if len(imp) else []
+    L += ['', '### Verdict', '', f"The paper's claim, FAME +{PAPER_CLAIM[0]}% to +{PAPER_CLAIM[1]}% NDCG@20 over the best baseline:", '',
+          *(f'- {v}' for v in claim_verdict(imp)), '', 'Each comparison:', '',
+          *(f'- {v}' for v in verdict(imp, 'masked') + verdict(imp, 'unmasked'))] if len(imp) else []
     if len(vs):
         L += ['', '## FAME against SASRec, its backbone (NDCG@20)', '',
               'FAME keeps SASRec and replaces its last layer, so this is the comparison of that layer alone, whichever '
@@ -812,8 +834,11 @@ def verdict_markdown(path) -> str:
         f"\n\nStill to run: {int((todo.trials_left + todo.seeds_left).sum())} runs, about {todo.hours_left.sum():.0f} "
         "single-thread CPU hours on the machine that measured the rest" + (f" ({', '.join(sorted(set(todo[todo.hours_left.isna()].dataset)))}: "
         "not priced)" if todo.hours_left.isna().any() else '') + " (`results/paper_table.md`, What is left).")
+    claim = claim_verdict(imp)
     return ("**The paper's table, verdict so far** (`results/paper_table.md`; † and 'provisionally' mark tuning "
-            "that has not finished):\n\n" + '\n'.join(f'- {l}' for l in lines)
+            "that has not finished)" + (f". The paper's claim, FAME +{PAPER_CLAIM[0]}% to +{PAPER_CLAIM[1]}% NDCG@20 over the "
+            "best baseline:\n\n" + '\n'.join(f'- {l}' for l in claim) + "\n\nEach comparison:" if claim else ':')
+            + "\n\n" + '\n'.join(f'- {l}' for l in lines)
             + ("\n\nAgainst SASRec, the backbone FAME keeps (its last layer alone):\n\n" + '\n'.join(f'- {l}' for l in back) if back else '')
             + ("\n\nWhat the text pre-training adds (the same FAME trial with and without it):\n\n" + '\n'.join(f'- {l}' for l in pre) if pre else '')
             + ("\n\nAcross the search space, not only at the chosen points:\n\n" + '\n'.join(f'- {l}' for l in across) if across else '')
