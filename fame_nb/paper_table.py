@@ -509,10 +509,10 @@ def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05, min_seeds
 # %% ../nbs/15_paper_table.ipynb #6ee355a8
 PAPER_CLAIM = (3.98, 12.97)   # FAME over the best baseline, NDCG@20, % (the range over the paper's datasets)
 
-def claim_verdict(imp:pd.DataFrame, model:str='fame', alpha:float=0.05, min_seeds:int=3) -> list[str]:
-    "Per dataset: does `model`'s improvement over the best baseline reproduce `PAPER_CLAIM`, under each protocol?"
+def claim_verdict(imp:pd.DataFrame, models=FAME_MODELS, alpha:float=0.05, min_seeds:int=3) -> list[str]:
+    "Per dataset and model of `models`: does its improvement over the best baseline reproduce `PAPER_CLAIM`, under each protocol?"
     out = []
-    for ds, g in imp[imp.model == model].groupby('dataset', sort=False):
+    for (ds, m), g in imp[imp.model.isin(models)].groupby(['dataset', 'model'], sort=False):
         parts = []
         for r in g.itertuples(index=False):
             if r.provisional or r.common_seeds < min_seeds or math.isnan(r.p_seeds): word = 'not decided yet'
@@ -522,7 +522,7 @@ def claim_verdict(imp:pd.DataFrame, model:str='fame', alpha:float=0.05, min_seed
             else: word = 'reproduced'
             parts.append(f"{PROTOCOL_NAMES[r.protocol]}: {word} ({r.rel_pct:+.2f}% against {r.baseline}, {r.common_seeds} common seeds"
                          + (f", p across seeds {_p(r.p_seeds)})" if r.common_seeds >= min_seeds else ')'))
-        out.append(f"**{ds}**: " + '; '.join(parts) + '.')
+        out.append(f"**{ds}**, {m}: " + '; '.join(parts) + '.')
     return out
 
 # %% ../nbs/15_paper_table.ipynb #7e499063
