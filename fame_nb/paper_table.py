@@ -517,8 +517,8 @@ def claim_verdict(imp:pd.DataFrame, models=FAME_MODELS, alpha:float=0.05, min_se
         for r in g.itertuples(index=False):
             if r.provisional or r.common_seeds < min_seeds or math.isnan(r.p_seeds): word = 'not decided yet'
             elif r.p_seeds >= alpha: word = 'not reproduced: no difference across seeds'
-            elif r.rel_pct < 0: word = 'not reproduced: FAME is worse'
-            elif r.rel_pct < PAPER_CLAIM[0]: word = 'FAME better, by less than the paper claims'
+            elif r.rel_pct < 0: word = 'not reproduced: worse than the baseline'
+            elif r.rel_pct < PAPER_CLAIM[0]: word = 'better, by less than the paper claims'
             else: word = 'reproduced'
             parts.append(f"{PROTOCOL_NAMES[r.protocol]}: {word} ({r.rel_pct:+.2f}% against {r.baseline}, {r.common_seeds} common seeds"
                          + (f", p across seeds {_p(r.p_seeds)})" if r.common_seeds >= min_seeds else ')'))
