@@ -10,7 +10,9 @@
 cd "${FAME_ROOT:-$(dirname "$0")/..}" || exit 1   # FAME_ROOT: the checkout, when this is a frozen worktree's copy (scripts/grid.sh)
 export OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296
 FAME=${FAME:-.venv/bin/fame-nb}
-R=("$FAME" reproduce --profile paper --executor local --jobs "${JOBS:-2}" --cpus-per-cell 1 --out-dir "$PWD/results/paper"
+# --no-aggregate: the paper's table is made from the runs by scripts/commit_runs.sh (with the data folder, into results/),
+# not by each step into results/paper/ (tables.ipynb and a table without the by-history and budget sections)
+R=("$FAME" reproduce --profile paper --executor local --jobs "${JOBS:-2}" --cpus-per-cell 1 --no-aggregate --out-dir "$PWD/results/paper"
    --figures-dir "$PWD/results/paper/figures" --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}")
 CORE=(sasrec fame fmlp fame-pre); ALL=(sasrec fame fmlp fame-pre sasrec-bce fmlp-bce gru4rec bert4rec)
 "${R[@]}" --datasets beauty --models fame fame-pre sasrec fmlp "$@"   # FAME first (fame-pre, mechanism wait for it); SASRec's last trials before FMLP-Rec's seeds
