@@ -638,13 +638,17 @@ def _dirs(out_dir=None, figures_dir=None) -> tuple[Path, Path]:
     if figures_dir is None: figures_dir = 'figures' if out_dir is None else Path(out_dir)/'figures'
     return Path('results' if out_dir is None else out_dir), Path(figures_dir)
 
-def run_order(cells:list[Cell], out_dir, models=()) -> list[Cell]:
+def run_order(cells:list[Cell], out_dir, models=(), datasets=()) -> list[Cell]:
     """The order in which to run `cells`: first those a killed run began (a `last.pt` in out_dir/checkpoints/<key>: they
-    resume), then model by model in the order of `models` (a profile's; the others after them, as they come), so that a
-    tuned model's trials, and then (`more`) its seed re-runs, finish before the next model's trials begin."""
+    resume), then dataset by dataset in the order of `datasets` (the grid's, done cells included; the others after them, as
+    they come in `cells`), and within a dataset
+    model by model in the order of `models` (a profile's; the others after them, as they come), so that a tuned model's
+    trials, and then (`more`) its seed re-runs, finish before the next model's trials begin, and a dataset's column is
+    complete before the next dataset's begins (a seed re-run of a point chosen earlier runs before the next dataset's trials)."""
     models = list(dict.fromkeys([*models, *(c.base for c in cells)]))
+    datasets = list(dict.fromkeys([*datasets, *(c.dataset for c in cells)]))
     begun = lambda c: (Path(out_dir)/'checkpoints'/c.key/'last.pt').exists()
-    return sorted(cells, key=lambda c: (not begun(c), models.index(c.base)))   # stable: the grid's order otherwise
+    return sorted(cells, key=lambda c: (not begun(c), datasets.index(c.dataset), models.index(c.base)))   # stable: the grid's order otherwise
 
 def model_order(profile:str, models=None) -> list[str]:
     "The model order `reproduce` runs a grid in: the `models` asked for (`--models`), else the profile's, its derived ones last."
@@ -683,7 +687,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         return [c for c in grid(profile, datasets, seeds, variants, epochs, patience, models, out_dir, tuned_runs)
                 if c.dataset not in missing]
     cells = cells_now()
-    todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, model_order(profile, models))
+    todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, model_order(profile, models),
+                     [c.dataset for c in cells])   # the grid's dataset order: a dataset with one cell left still comes first
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
                    done=[], failed={}, elsewhere=[], executor=ex.name, jobs=jobs, threads=threads,
                    gpus_per_cell=ex.gpus, waiting=[], **asked)

@@ -15,8 +15,9 @@ FAME=${FAME:-.venv/bin/fame-nb}
 R=("$FAME" reproduce --profile paper --executor local --jobs "${JOBS:-2}" --cpus-per-cell 1 --no-aggregate --out-dir "$PWD/results/paper"
    --figures-dir "$PWD/results/paper/figures" --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}")
 CORE=(sasrec fame fmlp fame-pre); ALL=(sasrec fame fmlp fame-pre sasrec-bce fmlp-bce gru4rec bert4rec)
-"${R[@]}" --datasets beauty --models fame fame-pre sasrec fmlp "$@"   # FAME first (fame-pre, mechanism wait for it); SASRec's last trials before FMLP-Rec's seeds
-"${R[@]}" --datasets toys --models "${CORE[@]}" "$@"
+# Beauty then Toys in one step (`run_order`: dataset by dataset), so that Toys' trials fill the core Beauty's last cell
+# leaves idle; within each, FAME first (fame-pre, mechanism wait for it)
+"${R[@]}" --datasets beauty toys --models fame fame-pre sasrec fmlp "$@"
 "${R[@]}" --datasets beauty toys --models "${ALL[@]}" "$@"
 "${R[@]}" --datasets sports --models "${CORE[@]}" "$@"
 "${R[@]}" --datasets sports --models "${ALL[@]}" "$@"
