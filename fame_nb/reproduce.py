@@ -17,8 +17,8 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point',
            'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters',
            'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
-           'holding', 'run_claimed', 'dry_run_prices', 'run_order', 'model_order', 'reproduce', 'run_tables',
-           'run_analyses', 'show_figure']
+           'holding', 'run_claimed', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'dry_run_report',
+           'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -618,26 +618,12 @@ def _available(ds, data_dir):
     try: load_dataset(ds, data_dir=data_dir); return True
     except DataFilesNotFound: return False
 
-def dry_run_prices(cells, out_dir, tuned_runs=None, data_dir=None) -> tuple[dict, str]:
-    """Each cell's estimated single-thread CPU hours (`paper_table.price`) from the finished runs in `out_dir/runs` and
-    `tuned_runs`; a dataset with no run there is priced by epoch FLOPs from its files in `data_dir`.
-    ({key: (hours, basis)}, what the prices rest on, or why there are none)."""
-    import pandas as pd
-    from fame_nb.paper_table import epoch_flops, load_runs, price
-    dirs = [d for d in dict.fromkeys([Path(out_dir)/'runs', *([Path(tuned_runs)] if tuned_runs else [])]) if d.is_dir()]
-    try: frames = [r for r in map(load_runs, dirs) if len(r)]
-    except ValueError as e: return {}, f'not priced: {e}'
-    if not frames: return {}, f"not priced: no finished run in {' or '.join(map(str, dirs)) or Path(out_dir)/'runs'}"
-    runs = pd.concat(frames, ignore_index=True).drop_duplicates(['dataset', 'variant', 'seed'])
-    new = sorted({c.dataset for c in cells} - set(runs.dataset))
-    scales = epoch_flops([*new, *sorted(set(runs.dataset))], data_dir) if new else {}
-    return price(cells, runs, scales), f'{len(runs)} finished runs'
-
 def _dirs(out_dir=None, figures_dir=None) -> tuple[Path, Path]:
     "(out_dir, figures_dir): results/ and figures/ by default; with an `out_dir` given, figures go to out_dir/figures unless `figures_dir` says otherwise."
     if figures_dir is None: figures_dir = 'figures' if out_dir is None else Path(out_dir)/'figures'
     return Path('results' if out_dir is None else out_dir), Path(figures_dir)
 
+# %% ../nbs/08_reproduce.ipynb #c5f50886
 def run_order(cells:list[Cell], out_dir, models=(), datasets=()) -> list[Cell]:
     """The order in which to run `cells`: first those a killed run began (a `last.pt` in out_dir/checkpoints/<key>: they
     resume), then dataset by dataset in the order of `datasets` (the grid's, done cells included; the others after them, as
@@ -655,6 +641,75 @@ def model_order(profile:str, models=None) -> list[str]:
     p = PROFILES[profile]
     return list(models or [*p.get('models', ()), *p.get('select', {}).get('derived', {})])
 
+# %% ../nbs/08_reproduce.ipynb #47ea520f
+class GridBar:
+    """The terminal view of a grid with `progress` (a silent one without): `say` writes a line above the bar, `on(c)` the
+    hooks an in-process executor gives cell `c` (its start and each epoch line, prefixed with its key and counted against its
+    epoch cap), `advance` credits a cell's share, `grow` adds the cells finished trials made known. `finished()`: how many
+    cells are done or failed; `each`: what the postfix says of the executor (None: one cell at a time, the postfix names it)."""
+    def __init__(self, desc, total, progress=True, finished=lambda: 0, each=None):
+        self.progress, self.finished, self.each, self.lock, self.credit = progress, finished, each, threading.Lock(), {}
+        self.bar = tqdm(total=total, desc=desc, unit='cell', disable=not progress, smoothing=0,   # ETA: the mean pace so far
+                        bar_format='{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]')
+    def say(self, msg):
+        if self.progress:
+            with self.lock: tqdm.write(msg)
+    def advance(self, c, share):
+        "Credit cell `c` with `share` of its slot (never less than before)."
+        if not self.progress: return
+        with self.lock:
+            self.credit[c.key] = max(share, self.credit.get(c.key, 0.0))
+            self.bar.n = min(round(sum(self.credit.values()), 6), self.bar.total)   # a sum, not updates: no float drift past the total
+            self.bar.set_postfix_str(f"{self.finished()}/{self.bar.total} cells" + (f', {c.key}' if self.each is None else self.each))
+    def on(self, c) -> dict:
+        "`c`'s hooks for an in-process executor: its start line, and each of fit's `epoch  N  loss ...` lines as `<key>  epoch  N/<cap> ...`."
+        if not self.progress: return {}
+        def epoch(line):
+            m = re.match(r'epoch\s+(\d+)(.*)', line)
+            self.say(f"{c.key}  epoch {m[1]:>3}/{c.epochs}{m[2]}")
+            self.advance(c, 0.9 * min(int(m[1]) / max(c.epochs, 1), 1))
+        return dict(on_epoch=epoch, on_start=lambda: (self.say(f"start {c.key}"), self.advance(c, 0.0)))
+    def grow(self, n): self.bar.total += n; self.bar.refresh()
+    def close(self): self.bar.close()
+
+# %% ../nbs/08_reproduce.ipynb #c626ab2f
+def dry_run_prices(cells, out_dir, tuned_runs=None, data_dir=None) -> tuple[dict, str]:
+    """Each cell's estimated single-thread CPU hours (`paper_table.price`) from the finished runs in `out_dir/runs` and
+    `tuned_runs`; a dataset with no run there is priced by epoch FLOPs from its files in `data_dir`.
+    ({key: (hours, basis)}, what the prices rest on, or why there are none)."""
+    import pandas as pd
+    from fame_nb.paper_table import epoch_flops, load_runs, price
+    dirs = [d for d in dict.fromkeys([Path(out_dir)/'runs', *([Path(tuned_runs)] if tuned_runs else [])]) if d.is_dir()]
+    try: frames = [r for r in map(load_runs, dirs) if len(r)]
+    except ValueError as e: return {}, f'not priced: {e}'
+    if not frames: return {}, f"not priced: no finished run in {' or '.join(map(str, dirs)) or Path(out_dir)/'runs'}"
+    runs = pd.concat(frames, ignore_index=True).drop_duplicates(['dataset', 'variant', 'seed'])
+    new = sorted({c.dataset for c in cells} - set(runs.dataset))
+    scales = epoch_flops([*new, *sorted(set(runs.dataset))], data_dir) if new else {}
+    return price(cells, runs, scales), f'{len(runs)} finished runs'
+
+def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, select=False):
+    """Print `cells` in the order they will run (the finished first, `skip`; then `todo`, `run`), each with its estimated
+    CPU hours (`dry_run_prices`) and the resources `ex` gives it, then the total; `select`: the profile chooses points
+    whose seed re-runs are not priced yet."""
+    prices, basis = dry_run_prices(todo, out_dir, tuned_runs, data_dir) if todo else ({}, '')
+    for c in [c for c in cells if c not in todo] + todo:
+        h = prices.get(c.key, (math.nan,))[0]
+        print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides),
+              *([f'~{h:.1f} h'] if not math.isnan(h) else []), ' '.join(f'{k}={v:g}' for k, v in ex.resources(c).items()))
+    hs = [h for h, _ in prices.values() if not math.isnan(h)]
+    if todo: print(f'cost  {len(todo)} cells to run: ' + (basis if not hs else f'~{sum(hs):.{int(sum(hs) < 10)}f} CPU hours at one thread '
+                   f'each, estimated from {basis} (`paper_table.price`)' + (f'; {len(todo) - len(hs)} not priced' if len(hs) < len(todo) else ''))
+                   + ('; the seed re-runs of points not chosen yet come on top (`paper_table.budget` prices them)' if select else ''))
+
+def _waiting(profile, datasets, variants, models, tuned_runs, missing=()) -> list[str]:
+    "The `dataset:model`s of a `tuned` profile whose cells wait for the tuned grid's choice: none made yet in `tuned_runs` (`tuned_point`)."
+    if 'tuned' not in PROFILES[profile]: return []
+    ms = dict.fromkeys(variant(v)[0] for v in (variants or PROFILES[profile]['variants']) if not models or v.split('+')[0] in models)
+    return [f'{ds}:{m}' for ds in (datasets or PROFILES[profile]['datasets']) if ds not in missing
+            for m in ms if tuned_point(profile, tuned_runs, ds, m) is None]
+
+# %% ../nbs/08_reproduce.ipynb #733542bb
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
@@ -691,77 +746,39 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                      [c.dataset for c in cells])   # the grid's dataset order: a dataset with one cell left still comes first
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
                    done=[], failed={}, elsewhere=[], executor=ex.name, jobs=jobs, threads=threads,
-                   gpus_per_cell=ex.gpus, waiting=[], **asked)
-    if 'tuned' in PROFILES[profile]:   # (dataset, model)s whose cells wait for the tuned grid's choice
-        ms = dict.fromkeys(variant(v)[0] for v in (variants or PROFILES[profile]['variants']) if not models or v.split('+')[0] in models)
-        summary['waiting'] = [f'{ds}:{m}' for ds in (datasets or PROFILES[profile]['datasets']) if ds not in missing
-                              for m in ms if tuned_point(profile, tuned_runs, ds, m) is None]
+                   gpus_per_cell=ex.gpus, waiting=_waiting(profile, datasets, variants, models, tuned_runs, missing), **asked)
     if analyses is None: analyses = not (datasets or seeds or variants or models)
     if dry_run:
         print(f'executor {ex.describe()}')
         print(where)
         if summary['waiting']: print(f"wait  {', '.join(summary['waiting'])}: not tuned yet in {tuned_runs}")
-        prices, basis = dry_run_prices(todo, out_dir, tuned_runs, data_dir) if todo else ({}, '')
-        for c in [c for c in cells if c not in todo] + todo:   # the cells to run in the order they will run
-            h = prices.get(c.key, (math.nan,))[0]
-            print(('skip  ' if c not in todo else 'run   ') + c.key, json.dumps(c.overrides),
-                  *([f'~{h:.1f} h'] if not math.isnan(h) else []), ' '.join(f'{k}={v:g}' for k, v in ex.resources(c).items()))
-        hs = [h for h, _ in prices.values() if not math.isnan(h)]
-        if todo: print(f'cost  {len(todo)} cells to run: ' + (basis if not hs else f'~{sum(hs):.{int(sum(hs) < 10)}f} CPU hours at one thread '
-                       f'each, estimated from {basis} (`paper_table.price`)' + (f'; {len(todo) - len(hs)} not priced' if len(hs) < len(todo) else ''))
-                       + ('; the seed re-runs of points not chosen yet come on top (`paper_table.budget` prices them)'
-                          if 'select' in PROFILES[profile] else ''))
-        if analyses and aggregate:
-            todo_keys = {c.key for c in todo}     # checkpoints these cells will write count as present
-            for k, v in run_analyses(profile, out_dir, figures_dir, data_dir, device, redo_analyses, dry_run=True).items():
-                run_it = (v.startswith('run') or bool(set(PROFILES[profile]['analyses'][k].get('checkpoints', {}).values()) & todo_keys)
-                          or (k in _READS_RUNS and bool(todo)))     # new run results make it stale
-                print(('run   ' if run_it else 'skip  ') + f'analysis {k}' + ('' if run_it else f'  ({v})'))
+        dry_run_report(cells, todo, ex, out_dir, tuned_runs, data_dir, select='select' in PROFILES[profile])
+        if analyses and aggregate: _dry_run_analyses(profile, todo, out_dir, figures_dir, data_dir, device, redo_analyses)
         return summary
-    # progress: worker threads print epoch lines while the calling thread records finished cells, so both take `lock`
-    lock, credit = threading.Lock(), {}    # credit: the share of each cell the bar counts so far
-    def say(msg):
-        if progress:
-            with lock: tqdm.write(msg)
-    def advance(c, share):   # the bar counts cells; a running cell counts 90% of the share of its epoch cap it has done
-        if not progress: return
-        with lock:
-            credit[c.key] = max(share, credit.get(c.key, 0.0))
-            bar.n = min(round(sum(credit.values()), 6), bar.total)     # a sum, not updates: no float drift past the total
-            bar.set_postfix_str(f"{len(summary['done']) + len(summary['failed'])}/{bar.total} cells" +
-                                (f', {c.key}' if jobs == 1 else f", {ex.name}, {jobs or 'all'} at a time, {threads} threads each"))
-    def epoch_line(c):
-        def show(line):   # fit's "epoch  N  loss ..." with the cell's key and its epoch cap
-            m = re.match(r'epoch\s+(\d+)(.*)', line)
-            say(f"{c.key}  epoch {m[1]:>3}/{c.epochs}{m[2]}")
-            advance(c, 0.9 * min(int(m[1]) / max(c.epochs, 1), 1))   # the rest: the kernel's start and the test
-        return show
     result = lambda c: out_dir/'runs'/f'{c.key}.json'
     task = functools.partial(run_claimed, out_dir=out_dir, data_dir=data_dir, device=device, runner=runner)
-    def local(c):   # what in-process executors add to the task: the kernel's epoch lines and the start, for the bar
-        return dict(on_epoch=epoch_line(c), on_start=lambda: (say(f"start {c.key}"), advance(c, 0.0))) if progress else {}
     away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only
         if status == 'elsewhere':
-            if result(c).exists(): summary['elsewhere'].append(c.key); advance(c, 1.0)
+            if result(c).exists(): summary['elsewhere'].append(c.key); view.advance(c, 1.0)
             else:
-                if c.key not in away: say(f"wait  {c.key}  (running in another reproduction)")
+                if c.key not in away: view.say(f"wait  {c.key}  (running in another reproduction)")
                 away[c.key] = c
             return
         if status == 'done':
             summary['done'].append(c.key)
-            say(f"done  {c.key}  {sec:.0f}s")
+            view.say(f"done  {c.key}  {sec:.0f}s")
         else:
             summary['failed'][c.key] = msg
-            say(f"FAIL  {c.key}  {msg}")
-        advance(c, 1.0)
+            view.say(f"FAIL  {c.key}  {msg}")
+        view.advance(c, 1.0)
     if progress: tqdm.write(where)
-    bar = tqdm(total=len(todo), desc=f'reproduce {profile}', unit='cell', disable=not progress, smoothing=0,   # ETA: the mean pace so far
-               bar_format='{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]')
+    view = GridBar(f'reproduce {profile}', len(todo), progress, lambda: len(summary['done']) + len(summary['failed']),
+                   None if jobs == 1 else f", {ex.name}, {jobs or 'all'} at a time, {threads} threads each")
     def fresh():   # cells finished trials made known (selected points' seed re-runs), not tried yet
         new = [c for c in cells_now() if c.key not in tried and not result(c).exists()]
         summary['cells'] += [c.key for c in new if c.key not in summary['cells']]
-        bar.total += len(new); bar.refresh()
+        view.grow(len(new))
         return new
     tried = set()
     def more():   # after each finished cell: the seed re-runs its trial made known start in the slot it left
@@ -769,15 +786,15 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     try:
         while todo:   # again only for what is left when the executor is done (cells another reproduction gave up)
             tried |= {c.key for c in todo}
-            for c, (status, sec, msg) in ex.map(task, todo, local, more=more): record(c, status, sec, msg)
+            for c, (status, sec, msg) in ex.map(task, todo, view.on, more=more): record(c, status, sec, msg)
             todo = fresh()
             while away and not todo:   # the rest runs elsewhere: wait for its results, or run what its owner left
                 for k, c in list(away.items()):
-                    if result(c).exists(): summary['elsewhere'].append(k); advance(c, 1.0); del away[k]
+                    if result(c).exists(): summary['elsewhere'].append(k); view.advance(c, 1.0); del away[k]
                     elif not _claim_file(out_dir, k).exists() or _stale(_claim_file(out_dir, k), STALE_S): todo.append(away.pop(k))
                 if not away and not todo: todo = fresh()
                 elif not todo: time.sleep(CLAIM_POLL_S)
-    finally: ex.close(); bar.close()
+    finally: ex.close(); view.close()
     if aggregate and any((out_dir/'runs').glob('*.json')): run_tables(out_dir, figures_dir)
     if aggregate and PROFILES[profile].get('paper_table') and (out_dir/'runs').is_dir():   # the paper's table (15_paper_table)
         from fame_nb.paper_table import paper_table
@@ -864,6 +881,14 @@ def run_analyses(profile, out_dir=None, figures_dir=None, data_dir=None, device=
             finally: make_portable(_written_since(out_dir, t0), out_dir)
         if progress and not dry_run: tqdm.write(f"analysis {name}: {status[name]}  {time.time() - t0:.0f}s")
     return status
+
+def _dry_run_analyses(profile, todo, out_dir, figures_dir, data_dir=None, device='auto', redo=False):
+    "Print whether each of the profile's analyses would run once `todo` is done, and why not where it would not."
+    todo_keys = {c.key for c in todo}     # checkpoints these cells will write count as present
+    for k, v in run_analyses(profile, out_dir, figures_dir, data_dir, device, redo, dry_run=True).items():
+        run_it = (v.startswith('run') or bool(set(PROFILES[profile]['analyses'][k].get('checkpoints', {}).values()) & todo_keys)
+                  or (k in _READS_RUNS and bool(todo)))     # new run results make it stale
+        print(('run   ' if run_it else 'skip  ') + f'analysis {k}' + ('' if run_it else f'  ({v})'))
 
 # %% ../nbs/08_reproduce.ipynb #c0121231
 def show_figure(fig, path, **savefig_kw):
