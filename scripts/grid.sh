@@ -37,7 +37,7 @@ status() {
     else echo "$g: not running"; fi
     [ -f "$log" ] || continue
     tr '\r' '\n' < "$log" | grep -E '^(start|done|FAIL)' | tail -n 4 | sed 's/^/  /'
-    [ "$ps" -gt 0 ] && tr '\r' '\n' < "$log" | awk '$2 == "epoch" {last[$1] = $0} END {for (k in last) print "  " last[k]}'
+    [ "$ps" -gt 0 ] && tr '\r' '\n' < "$log" | awk '$2 == "epoch" {last[$1] = $0} ($1 == "done" || $1 == "FAIL") {delete last[$2]} END {for (k in last) print "  " last[k]}'
     [ "$ps" -gt 0 ] && tr '\r' '\n' < "$log" | grep '^reproduce' | tail -n 1 | sed 's/^/  /'   # the step's bar: cells done, ETA
   done
 }
