@@ -183,7 +183,8 @@ def sharpness(runs:pd.DataFrame, chosen:pd.DataFrame, trials:dict) -> pd.DataFra
 # %% ../nbs/15_paper_table.ipynb #9cb1ff02
 FAME_MODELS = ('fame', 'fame-pre')
 IMPROVEMENT_COLUMNS = ['dataset', 'protocol', 'model', 'baseline', 'metric', 'model_mean', 'baseline_mean', 'rel_pct', 'seeds',
-                       'baseline_seeds', 'common_seeds', 'p_users_t', 'p_users_signflip', 't_seeds', 'p_seeds', 'provisional']
+                       'baseline_seeds', 'common_seeds', 'p_users_t', 'p_users_signflip', 't_seeds', 'p_seeds', 'provisional',
+                       'pending_baselines']
 
 def _per_user(runs, ds, variant, seeds, protocol, metric='NDCG@20'):
     "[users] `metric` of `variant` averaged over `seeds`, from the runs' stored top-20 ranks."
@@ -198,13 +199,17 @@ def _paired_tests(runs, ds, runs_a, runs_b, va, vb, common, protocol, metric) ->
 
 def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', baseline:str|None=None) -> pd.DataFrame:
     """FAME models against the best baseline per (dataset, protocol), or against the model `baseline` (e.g. 'sasrec',
-    FAME's backbone) where it has runs: relative improvement, tests across users and seeds."""
+    FAME's backbone) where it has runs: relative improvement, tests across users and seeds. The best baseline is the best
+    of those with runs; `pending_baselines` names the dataset's other baselines not run or still tuning (space-separated):
+    each may yet raise it."""
     out = []
     for (ds, pr), s in ((k, summary[summary.dataset == k[0]]) for k in
                         [(d, p) for d in summary.dataset.unique() for p in PROTOCOLS]):
         base = s[~s.model.isin(FAME_MODELS) & (s.seeds > 0) & ((s.model == baseline) if baseline else True)]
         if base.empty: continue
         b = base.loc[base[f'{pr} {metric}'].idxmax()]
+        pending = '' if baseline else ' '.join(s[~s.model.isin(FAME_MODELS) & (s.model != b.model)
+                                                 & (s.provisional.astype(bool) | (s.seeds == 0))].model)
         for _, f in s[s.model.isin(FAME_MODELS) & (s.seeds > 0)].iterrows():
             runs_f = runs[(runs.dataset == ds) & (runs.variant == f['chosen'])].set_index('seed')
             runs_b = runs[(runs.dataset == ds) & (runs.variant == b.chosen)].set_index('seed')
@@ -214,7 +219,7 @@ def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', b
                             model_mean=mf, baseline_mean=mb, rel_pct=100 * (mf - mb) / mb if mb else float('nan'),
                             seeds=f['seeds'], baseline_seeds=int(b.seeds), common_seeds=len(common),
                             **_paired_tests(runs, ds, runs_f, runs_b, f['chosen'], b.chosen, common, pr, metric),
-                            provisional=bool(f['provisional'] or b.provisional)))
+                            provisional=bool(f['provisional'] or b.provisional), pending_baselines=pending))
     return pd.DataFrame(out, columns=IMPROVEMENT_COLUMNS)
 
 # %% ../nbs/15_paper_table.ipynb #e5f6a7b2
@@ -234,7 +239,7 @@ def pretraining_gain(runs:pd.DataFrame, chosen:pd.DataFrame, derived:dict, metri
             out.append(dict(dataset=c.dataset, protocol=pr, model=c.model, baseline=f'{src} (same point)', metric=metric,
                             model_mean=ma, baseline_mean=mb, rel_pct=100 * (ma / mb - 1), seeds=len(a), baseline_seeds=len(b),
                             common_seeds=len(common), **_paired_tests(runs, c.dataset, a, b, c.chosen, twin, common, pr, metric),
-                            provisional=bool(c.provisional)))
+                            provisional=bool(c.provisional), pending_baselines=''))
     return pd.DataFrame(out, columns=IMPROVEMENT_COLUMNS)
 
 # %% ../nbs/15_paper_table.ipynb #d1e2f3a2
@@ -488,6 +493,8 @@ def _fmt(mean, std, prov=False):
 
 def _p(p): return '—' if p is None or (isinstance(p, float) and math.isnan(p)) else f"{p:.2g}"
 
+def _seeds(n) -> str: return f"{int(n)} common seed{'' if int(n) == 1 else 's'}"
+
 def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05, min_seeds:int=3) -> list[str]:
     """One sentence per (dataset, FAME model) under `protocol`: better / not distinguishable / worse, with the evidence.
     Below `min_seeds` common seeds there is no test across seeds (a t with one degree of freedom decides nothing), and
@@ -502,7 +509,7 @@ def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05, min_seeds
         elif sig: word = 'significantly worse'
         else: word = 'not distinguishable across seeds'
         out.append(f"**{r.dataset}**, {r.model} vs {r.baseline} ({PROTOCOL_NAMES[protocol]}): {r.rel_pct:+.2f}% {r.metric} "
-                   f"({r.model_mean:.4f} vs {r.baseline_mean:.4f}; {r.common_seeds} common seeds, "
+                   f"({r.model_mean:.4f} vs {r.baseline_mean:.4f}; {_seeds(r.common_seeds)}, "
                    + (f"p across seeds {_p(r.p_seeds)}, " if tested else '') + f"p across users {_p(r.p_users_t)}): {word}.")
     return out
 
@@ -515,13 +522,18 @@ def claim_verdict(imp:pd.DataFrame, models=FAME_MODELS, alpha:float=0.05, min_se
     for (ds, m), g in imp[imp.model.isin(models)].groupby(['dataset', 'model'], sort=False):
         parts = []
         for r in g.itertuples(index=False):
+            worse = 'not reproduced: worse than the baseline'
             if r.provisional or r.common_seeds < min_seeds or math.isnan(r.p_seeds): word = 'not decided yet'
             elif r.p_seeds >= alpha: word = 'not reproduced: no difference across seeds'
-            elif r.rel_pct < 0: word = 'not reproduced: worse than the baseline'
+            elif r.rel_pct < 0: word = worse
             elif r.rel_pct < PAPER_CLAIM[0]: word = 'better, by less than the paper claims'
             else: word = 'reproduced'
-            parts.append(f"{PROTOCOL_NAMES[r.protocol]}: {word} ({r.rel_pct:+.2f}% against {r.baseline}, {r.common_seeds} common seeds"
-                         + (f", p across seeds {_p(r.p_seeds)})" if r.common_seeds >= min_seeds else ')'))
+            pending = getattr(r, 'pending_baselines', '')
+            pending = pending.split() if isinstance(pending, str) else []   # NaN: an empty cell read back from a CSV
+            if pending and word not in (worse, 'not decided yet'): word = f"not decided yet, so far {word.removeprefix('not reproduced: ')}"
+            parts.append(f"{PROTOCOL_NAMES[r.protocol]}: {word} ({r.rel_pct:+.2f}% against {r.baseline}, {_seeds(r.common_seeds)}"
+                         + (f", p across seeds {_p(r.p_seeds)}" if r.common_seeds >= min_seeds else '')
+                         + (f"; still to come: {', '.join(pending)}, which can only raise the best baseline" if pending else '') + ')')
         out.append(f"**{ds}**, {m}: " + '; '.join(parts) + '.')
     return out
 
