@@ -30,11 +30,13 @@ pids() {   # the processes (of this user) whose environment has FAME_GRID=$1
 }
 
 status() {
-  local g ps log
+  local g ps log new
   for g in "${GRIDS[@]}"; do
     ps=$(pids "$g" | wc -l); log="$GRIDLOG/$g.log"
     if [ "$ps" -gt 0 ]; then echo "$g: running ($ps processes), code of $(git -C "$GRIDTREE" log --oneline -1 2>/dev/null | cut -c1-60)"
     else echo "$g: not running"; fi
+    new=$( [ -d "${RUNS[$g]}/runs" ] && git ls-files --others --exclude-standard "${RUNS[$g]}/runs" | grep -c '\.json$')
+    [ "${new:-0}" -gt 0 ] && echo "  $new finished runs not committed yet: $([ "$g" = paper ] || echo "RUNS=${RUNS[$g]}/runs ")scripts/commit_runs.sh"
     [ -f "$log" ] || continue
     tr '\r' '\n' < "$log" | grep -E '^(start|done|FAIL)' | tail -n 4 | sed 's/^/  /'
     [ "$ps" -gt 0 ] && tr '\r' '\n' < "$log" | awk '$2 == "epoch" {last[$1] = $0} ($1 == "done" || $1 == "FAIL") {delete last[$2]} END {for (k in last) print "  " last[k]}'
