@@ -6,13 +6,14 @@
 #   scripts/grid.sh stop                           every process of a grid this script started (kernels included)
 #   scripts/grid.sh status                         which grids run, from which commit, each running cell's last epoch
 #
-# start refuses while a grid runs. It freezes the code in a fresh worktree of HEAD ($GRIDTREE, default /tmp/gridtree;
-# commit first: uncommitted changes are not in it), drops what a killed session left behind (the cells' claims, and the
-# notebooks of cells that did not finish: papermill writes them anew; their checkpoints/<key>/last.pt stay, so each
-# cell resumes where it stopped, on this machine), and launches each grid's script from the worktree under setsid nohup,
-# results into this checkout (FAME_ROOT), the log in $GRIDLOG/<grid>.log (default /tmp/grid; the previous one kept as
-# <grid>.log.1). Every process of a grid carries FAME_GRID=<grid> in its environment: that is how stop and status find
-# them. Commit finished runs with scripts/commit_runs.sh.
+# start refuses while a grid runs. On a new machine it first sets up .venv (scripts/install.sh). It freezes the code in
+# a fresh worktree of HEAD ($GRIDTREE, default /tmp/gridtree; commit first: uncommitted changes are not in it), drops
+# what a killed session left behind (the cells' claims, and the notebooks of cells that did not finish: papermill writes
+# them anew; their checkpoints/<key>/last.pt stay, so each cell resumes where it stopped, on this machine), and launches
+# each grid's script from the worktree under setsid nohup, results into this checkout (FAME_ROOT), the log in
+# $GRIDLOG/<grid>.log (default /tmp/grid; the previous one kept as <grid>.log.1). Every process of a grid carries
+# FAME_GRID=<grid> in its environment: that is how stop and status find them. Commit finished runs with
+# scripts/commit_runs.sh (status says when there are some).
 ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 1
 cd "$ROOT" || exit 1
 GRIDTREE=${GRIDTREE:-/tmp/gridtree}
@@ -63,6 +64,8 @@ start() {
   for g in "${GRIDS[@]}"; do
     [ -n "$(pids "$g")" ] && { echo "grid.sh: the $g grid is running; 'scripts/grid.sh stop' first" >&2; return 1; }
   done
+  # a new machine has no .venv: the same set-up as scripts/test.sh (idempotent: a no-op once done)
+  [ -x .venv/bin/fame-nb ] || FAME_EXTRAS=dev,cluster bash scripts/install.sh || { echo "grid.sh: scripts/install.sh failed" >&2; return 1; }
   git diff --quiet HEAD -- fame_nb nbs scripts || echo "grid.sh: uncommitted changes in fame_nb/, nbs/ or scripts/ are not in the frozen worktree" >&2
   git worktree remove --force "$GRIDTREE" 2>/dev/null; git worktree prune
   git worktree add -f "$GRIDTREE" HEAD --detach > /dev/null 2>&1 || { echo "grid.sh: could not make the worktree $GRIDTREE" >&2; return 1; }
