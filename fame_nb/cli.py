@@ -50,15 +50,17 @@ def _recommend(a):
     for r in top: print(f"{r['rank']:>4}  {r['item']:>10}  {r['score']:9.4f}  {r['title']}")
 
 def _reproduce(a):
-    from fame_nb.reproduce import reproduce
+    from fame_nb.reproduce import reproduce, until_time
     s = reproduce(a.profile, datasets=a.datasets, seeds=a.seeds, variants=a.variants, data_dir=a.data_dir,
                   out_dir=a.out_dir, figures_dir=a.figures_dir, device=a.device or 'auto', dry_run=a.dry_run,
                   epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses,
                   jobs=a.jobs, threads=a.threads, models=a.models, executor=a.executor, gpus_per_cell=a.gpus_per_cell,
-                  ray_address=a.ray_address, runner=a.runner, aggregate=a.aggregate, tuned_runs=a.tuned_from)
+                  ray_address=a.ray_address, runner=a.runner, aggregate=a.aggregate, tuned_runs=a.tuned_from,
+                  until=until_time(a.until) if a.until else None)
     away = f", {len(s['elsewhere'])} run by another reproduction" if s.get('elsewhere') else ''   # claims: 08_reproduce
     if s.get('waiting'): print(f"waiting for the tuned grid's choice (--tuned-from): {', '.join(s['waiting'])}")
-    print(f"{len(s['cells'])} cells: {len(s['done'])} run{away}, {len(s['skipped'])} already done, {len(s['failed'])} failed")
+    later = f", {len(s['deferred'])} deferred (would end after --until)" if s.get('deferred') else ''
+    print(f"{len(s['cells'])} cells: {len(s['done'])} run{away}, {len(s['skipped'])} already done, {len(s['failed'])} failed{later}")
     for k, v in s.get('analyses', {}).items(): print(f"  analysis {k}: {v}")
     for k, e in s['failed'].items():
         if not k.startswith('analysis:'): print(f"  FAILED {k}: {e}  (executed notebook: {s['out_dir']}/runs/{k}.ipynb)")
@@ -134,6 +136,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--aggregate', action=argparse.BooleanOptionalAction, default=True,
                    help='run the tables (and the analyses) after the grid (default: yes)')
     r.add_argument('--dry-run', action='store_true', help='list the cells (run / skip) and stop')
+    r.add_argument('--until', metavar='WHEN', help="start only cells whose estimated time ends by WHEN (HH:MM local, "
+                   "2026-12-02T08:20, or hours from now such as 2.5); defer the rest to the next reproduction")
     r.add_argument('--analyses', action=argparse.BooleanOptionalAction, default=None,
                    help="run the profile's analysis notebooks (interpret, cost) after the tables; default: only when "
                         "no --datasets/--seeds/--variants subset is given")

@@ -13,12 +13,12 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 # %% auto #0
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID',
            'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES',
-           'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points',
-           'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point',
-           'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters',
-           'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
-           'holding', 'run_claimed', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'dry_run_report',
-           'reproduce', 'run_tables', 'run_analyses', 'show_figure']
+           'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'variant', 'tuning_variants', 'interpret_on',
+           'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid',
+           'selected_point', 'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute',
+           'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim',
+           'release', 'holding', 'run_claimed', 'run_order', 'model_order', 'GridBar', 'dry_run_prices',
+           'dry_run_report', 'until_time', 'fits', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -709,11 +709,41 @@ def _waiting(profile, datasets, variants, models, tuned_runs, missing=()) -> lis
     return [f'{ds}:{m}' for ds in (datasets or PROFILES[profile]['datasets']) if ds not in missing
             for m in ms if tuned_point(profile, tuned_runs, ds, m) is None]
 
+# %% ../nbs/08_reproduce.ipynb #712c0fb5
+DEADLINE_MARGIN = 1.25   # a cell starts before `until` only if its estimated hours, times this, end by then
+
+def until_time(s:str, now:float|None=None) -> float:
+    """`--until`'s value as a UNIX time: 'HH:MM' (the next such local time: today, or tomorrow once it has passed), a
+    local date and time ('2026-12-02T08:20'), or hours from now ('2.5')."""
+    import datetime as dt
+    now = time.time() if now is None else now
+    if re.fullmatch(r'\d+(\.\d*)?', s): return now + float(s) * 3600
+    if m := re.fullmatch(r'(\d{1,2}):(\d{2})', s):
+        if int(m[1]) < 24 and int(m[2]) < 60:
+            t = dt.datetime.fromtimestamp(now).replace(hour=int(m[1]), minute=int(m[2]), second=0, microsecond=0)
+            return (t if t.timestamp() > now else t + dt.timedelta(days=1)).timestamp()
+    else:
+        try: return dt.datetime.fromisoformat(s).timestamp()
+        except ValueError: pass
+    raise ValueError(f"--until {s!r}: expected HH:MM (local time), a date and time such as 2026-12-02T08:20, or hours from now such as 2.5")
+
+def fits(hours:float, until:float|None, now:float|None=None, margin:float=DEADLINE_MARGIN) -> bool:
+    "Whether a cell of estimated `hours` (nan: not priced) ends by `until` (None: no deadline), with `margin`."
+    if until is None: return True
+    if math.isnan(hours): return False
+    return (time.time() if now is None else now) + margin * hours * 3600 <= until
+
+def _before(run, until, hours:dict, c, **kw):
+    "`run(c, **kw)` if `c` fits before `until` (`hours`: each key's estimate), else ('deferred', 0, why) without claiming it."
+    h = hours.get(c.key, math.nan)
+    if fits(h, until): return run(c, **kw)
+    return 'deferred', 0.0, 'not priced' if math.isnan(h) else f'~{h:.1f} h would end after --until' 
+
 # %% ../nbs/08_reproduce.ipynb #733542bb
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
-              executor=None, gpus_per_cell=None, ray_address=None, runner='papermill', tuned_runs=None) -> dict:
+              executor=None, gpus_per_cell=None, ray_address=None, runner='papermill', tuned_runs=None, until=None) -> dict:
     """Run every missing cell of the grid through an `executor` (`08a_executors`: 'serial', 'local' (the default when
     `jobs` > 1) or 'ray'), `jobs` at a time with `threads` torch threads (CPUs) each (`cell_threads`; Ray: 1, and
     `gpus_per_cell` of a GPU, on the cluster at `ray_address` or a local runtime), keep going past failures, then
@@ -725,7 +755,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     before it runs: one that another reproduction on the same out-dir runs is waited for, not run again (`elsewhere`).
     `runner` 'plain' executes the cells without Jupyter (`plain_command`); `tuned_runs`: the runs folder of the grid
     whose chosen points a `tuned` profile takes (`tuned_point`). `dry_run` lists the cells (run / skip) with each one's
-    estimated CPU hours (`dry_run_prices`) and stops. Returns done/skipped/failed/elsewhere/waiting keys."""
+    estimated CPU hours (`dry_run_prices`) and stops. `until`: a UNIX time by which every cell it starts should end
+    (`fits`); the rest are deferred to the next reproduction. Returns done/skipped/failed/elsewhere/deferred/waiting keys."""
     from fame_nb.executors import make_executor
     ex = make_executor(executor, jobs, threads, gpus_per_cell, ray_address, device)   # checks them all; starts nothing
     jobs, threads = ex.jobs, ex.cpus
@@ -745,7 +776,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, model_order(profile, models),
                      [c.dataset for c in cells])   # the grid's dataset order: a dataset with one cell left still comes first
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
-                   done=[], failed={}, elsewhere=[], executor=ex.name, jobs=jobs, threads=threads,
+                   done=[], failed={}, elsewhere=[], deferred=[], executor=ex.name, jobs=jobs, threads=threads,
                    gpus_per_cell=ex.gpus, waiting=_waiting(profile, datasets, variants, models, tuned_runs, missing), **asked)
     if analyses is None: analyses = not (datasets or seeds or variants or models)
     if dry_run:
@@ -757,8 +788,16 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         return summary
     result = lambda c: out_dir/'runs'/f'{c.key}.json'
     task = functools.partial(run_claimed, out_dir=out_dir, data_dir=data_dir, device=device, runner=runner)
+    hours = {}   # with `until`: each cell's estimated hours, priced as it becomes known
+    def price(cs):   # a begun cell resumes whatever the deadline (0 hours): deferred, its epochs would go with the machine all the same
+        if until is not None and (new := [c for c in cs if c.key not in hours]):
+            hours.update({k: h for k, (h, _) in dry_run_prices(new, out_dir, tuned_runs, data_dir)[0].items()})
+            hours.update({c.key: 0.0 for c in new if (out_dir/'checkpoints'/c.key/'last.pt').exists()})
+    if until is not None: price(todo); task = functools.partial(_before, task, until, hours)
     away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only
+        if status == 'deferred':
+            summary['deferred'].append(c.key); view.say(f"defer {c.key}  ({msg})"); view.advance(c, 1.0); return
         if status == 'elsewhere':
             if result(c).exists(): summary['elsewhere'].append(c.key); view.advance(c, 1.0)
             else:
@@ -778,7 +817,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     def fresh():   # cells finished trials made known (selected points' seed re-runs), not tried yet
         new = [c for c in cells_now() if c.key not in tried and not result(c).exists()]
         summary['cells'] += [c.key for c in new if c.key not in summary['cells']]
-        view.grow(len(new))
+        view.grow(len(new)); price(new)
         return new
     tried = set()
     def more():   # after each finished cell: the seed re-runs its trial made known start in the slot it left

@@ -2,7 +2,10 @@
 # Start, stop or look at the background grids of a CPU box (the paper grid of issue 12, the mechanism study of issue 13):
 # DEVELOPERS.md's recipe as one command, so that a new session resumes them in one step.
 #
-#   scripts/grid.sh start [paper|mechanism|both]   default paper (2 cells at once); both: one core each
+#   scripts/grid.sh start [paper|mechanism|both] [--until WHEN]
+#                                                  default paper (2 cells at once); both: one core each; --until: start
+#                                                  only cells whose estimate ends by WHEN (HH:MM, or hours from now),
+#                                                  e.g. the session's end: a cell still running then is lost with the machine
 #   scripts/grid.sh stop                           every process of a grid this script started (kernels included)
 #   scripts/grid.sh status                         which grids run, from which commit, each running cell's last epoch
 #
@@ -58,14 +61,21 @@ stop() {
 }
 
 start() {
-  local which=${1:-paper} g jobs nb
+  local which=paper g jobs nb until=
+  # a new machine has no .venv: the same set-up as scripts/test.sh (idempotent: a no-op once done)
+  [ -x .venv/bin/fame-nb ] || FAME_EXTRAS=dev,cluster bash scripts/install.sh || { echo "grid.sh: scripts/install.sh failed" >&2; return 1; }
+  case "$1" in paper|mechanism|both) which=$1; shift;; esac
+  if [ "$1" = --until ]; then
+    [ -n "$2" ] || { echo "grid.sh start: --until needs a time (HH:MM, or hours from now)" >&2; return 2; }
+    until=$(.venv/bin/python -c 'import sys, datetime; from fame_nb.reproduce import until_time
+print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespec="minutes"))' "$2") || return 2; shift 2
+  fi
+  [ $# -eq 0 ] || { echo "grid.sh start: unexpected '$1' (start [paper|mechanism|both] [--until WHEN])" >&2; return 2; }
   case "$which" in paper) todo=(paper); jobs=2;; mechanism) todo=(mechanism); jobs=2;; both) todo=(paper mechanism); jobs=1;;
     *) echo "grid.sh start: unknown grid '$which' (paper, mechanism or both)" >&2; return 2;; esac
   for g in "${GRIDS[@]}"; do
     [ -n "$(pids "$g")" ] && { echo "grid.sh: the $g grid is running; 'scripts/grid.sh stop' first" >&2; return 1; }
   done
-  # a new machine has no .venv: the same set-up as scripts/test.sh (idempotent: a no-op once done)
-  [ -x .venv/bin/fame-nb ] || FAME_EXTRAS=dev,cluster bash scripts/install.sh || { echo "grid.sh: scripts/install.sh failed" >&2; return 1; }
   git diff --quiet HEAD -- fame_nb nbs scripts || echo "grid.sh: uncommitted changes in fame_nb/, nbs/ or scripts/ are not in the frozen worktree" >&2
   git worktree remove --force "$GRIDTREE" 2>/dev/null; git worktree prune
   git worktree add -f "$GRIDTREE" HEAD --detach > /dev/null 2>&1 || { echo "grid.sh: could not make the worktree $GRIDTREE" >&2; return 1; }
@@ -76,13 +86,13 @@ start() {
       [ -f "${nb%.ipynb}.json" ] || rm -f "$nb"
     done
     [ -f "$GRIDLOG/$g.log" ] && mv "$GRIDLOG/$g.log" "$GRIDLOG/$g.log.1"
-    FAME_GRID=$g FAME_ROOT=$ROOT PYTHONPATH=$GRIDTREE FAME_EXPERIMENTS=$GRIDTREE/nbs/experiments JOBS=$jobs \
+    FAME_GRID=$g FAME_ROOT=$ROOT FAME_UNTIL=$until PYTHONPATH=$GRIDTREE FAME_EXPERIMENTS=$GRIDTREE/nbs/experiments JOBS=$jobs \
       setsid nohup bash "$GRIDTREE/scripts/${SCRIPT[$g]}" > "$GRIDLOG/$g.log" 2>&1 < /dev/null &
-    echo "$g grid started: $jobs at once, code of $(git -C "$GRIDTREE" log --oneline -1 | cut -c1-60), log $GRIDLOG/$g.log"
+    echo "$g grid started: $jobs at once${until:+, cells that end by $until}, code of $(git -C "$GRIDTREE" log --oneline -1 | cut -c1-60), log $GRIDLOG/$g.log"
   done
 }
 
 case "$1" in
-  start) start "$2";; stop) stop;; status) status;;
-  *) sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
+  start) shift; start "$@";; stop) stop;; status) status;;
+  *) sed -n '5,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
 esac

@@ -11,6 +11,7 @@ export OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD
 FAME=${FAME:-.venv/bin/fame-nb}
 R=("$FAME" reproduce --profile mechanism --executor local --jobs "${JOBS:-1}" --cpus-per-cell 1
    --tuned-from "$PWD/results/paper/runs" --out-dir "$PWD/results/mechanism" --figures-dir "$PWD/results/mechanism/figures"
-   --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}")
+   --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}"
+   ${FAME_UNTIL:+--until "$FAME_UNTIL"})   # FAME_UNTIL: start only cells that end by then (scripts/grid.sh start --until)
 "${R[@]}" --datasets beauty "$@"
 "${R[@]}" --datasets toys "$@"

@@ -13,7 +13,8 @@ FAME=${FAME:-.venv/bin/fame-nb}
 # --no-aggregate: the paper's table is made from the runs by scripts/commit_runs.sh (with the data folder, into results/),
 # not by each step into results/paper/ (tables.ipynb and a table without the by-history and budget sections)
 R=("$FAME" reproduce --profile paper --executor local --jobs "${JOBS:-2}" --cpus-per-cell 1 --no-aggregate --out-dir "$PWD/results/paper"
-   --figures-dir "$PWD/results/paper/figures" --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}")
+   --figures-dir "$PWD/results/paper/figures" --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}"
+   ${FAME_UNTIL:+--until "$FAME_UNTIL"})   # FAME_UNTIL: start only cells that end by then (scripts/grid.sh start --until)
 CORE=(sasrec fame fmlp fame-pre); ALL=(sasrec fame fmlp fame-pre sasrec-bce fmlp-bce gru4rec bert4rec)
 # Beauty then Toys in one step (`run_order`: dataset by dataset), so that Toys' trials fill the core Beauty's last cell
 # leaves idle; within each, FAME first (fame-pre, mechanism wait for it)
