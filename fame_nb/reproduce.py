@@ -17,7 +17,7 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid',
            'selected_point', 'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute',
            'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim',
-           'release', 'holding', 'run_claimed', 'run_order', 'model_order', 'GridBar', 'dry_run_prices',
+           'release', 'holding', 'run_claimed', 'begun', 'run_order', 'model_order', 'GridBar', 'dry_run_prices',
            'dry_run_report', 'until_time', 'fits', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
@@ -624,17 +624,20 @@ def _dirs(out_dir=None, figures_dir=None) -> tuple[Path, Path]:
     return Path('results' if out_dir is None else out_dir), Path(figures_dir)
 
 # %% ../nbs/08_reproduce.ipynb #c5f50886
+def begun(c:Cell, out_dir) -> bool:
+    "Whether a killed run began `c` here: a `last.pt` in out_dir/checkpoints/<key>, from which it resumes."
+    return (Path(out_dir)/'checkpoints'/c.key/'last.pt').exists()
+
 def run_order(cells:list[Cell], out_dir, models=(), datasets=()) -> list[Cell]:
-    """The order in which to run `cells`: first those a killed run began (a `last.pt` in out_dir/checkpoints/<key>: they
-    resume), then dataset by dataset in the order of `datasets` (the grid's, done cells included; the others after them, as
-    they come in `cells`), and within a dataset
-    model by model in the order of `models` (a profile's; the others after them, as they come), so that a tuned model's
-    trials, and then (`more`) its seed re-runs, finish before the next model's trials begin, and a dataset's column is
-    complete before the next dataset's begins (a seed re-run of a point chosen earlier runs before the next dataset's trials)."""
+    """The order in which to run `cells`: first those a killed run began (`begun`: they resume), then dataset by dataset
+    in the order of `datasets` (the grid's, done cells included; the others after them, as they come in `cells`), and
+    within a dataset model by model in the order of `models` (a profile's; the others after them, as they come), so that
+    a tuned model's trials, and then (`more`) its seed re-runs, finish before the next model's trials begin, and a
+    dataset's column is complete before the next dataset's begins (a seed re-run of a point chosen earlier runs before
+    the next dataset's trials)."""
     models = list(dict.fromkeys([*models, *(c.base for c in cells)]))
     datasets = list(dict.fromkeys([*datasets, *(c.dataset for c in cells)]))
-    begun = lambda c: (Path(out_dir)/'checkpoints'/c.key/'last.pt').exists()
-    return sorted(cells, key=lambda c: (not begun(c), datasets.index(c.dataset), models.index(c.base)))   # stable: the grid's order otherwise
+    return sorted(cells, key=lambda c: (not begun(c, out_dir), datasets.index(c.dataset), models.index(c.base)))   # stable: the grid's order otherwise
 
 def model_order(profile:str, models=None) -> list[str]:
     "The model order `reproduce` runs a grid in: the `models` asked for (`--models`), else the profile's, its derived ones last."
@@ -792,7 +795,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     def price(cs):   # a begun cell resumes whatever the deadline (0 hours): deferred, its epochs would go with the machine all the same
         if until is not None and (new := [c for c in cs if c.key not in hours]):
             hours.update({k: h for k, (h, _) in dry_run_prices(new, out_dir, tuned_runs, data_dir)[0].items()})
-            hours.update({c.key: 0.0 for c in new if (out_dir/'checkpoints'/c.key/'last.pt').exists()})
+            hours.update({c.key: 0.0 for c in new if begun(c, out_dir)})
     if until is not None: price(todo); task = functools.partial(_before, task, until, hours)
     away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only
