@@ -34,5 +34,7 @@ printf '%s\n' "${names[@]}" | grep -q '__fame' || exit 0
 s = run_analyses('paper', out_dir='results/paper', figures_dir='results/paper/figures', data_dir='$DATA', progress=False)['knockout']
 print('knockout:', s); sys.exit(not s.startswith(('done', 'up to date')))" || exit 1
 .venv/bin/python tools/relpaths.py results/paper/knockout.ipynb --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" > /dev/null || exit 1
+if git diff --quiet -- results/paper/knockout*.csv results/paper/knockout.md; then   # nothing measured anew: no commit
+  git checkout -- results/paper/knockout.ipynb results/paper/figures/knockout.png; exit 0; fi
 git add results/paper/knockout* results/paper/figures/knockout.png
 git commit -q -m "results/paper: knockouts of the new FAME checkpoints" -- results/paper/knockout* results/paper/figures/knockout.png && git log --oneline -1
