@@ -150,7 +150,9 @@ PROFILES = {
                               # head of its own (the Amazon sets have two, brand and category; 11_pretrain), and FAME's own
                               # choice may be H = 1, a FAME without facets (Beauty's is)
                               derived={'fame-pre': ('fame', dict(n_heads=2))}),
-                  analyses=dict(knockout={}), paper_table=True),   # knockouts of every trained FAME
+                  # knockouts of every trained FAME, then what the grid's runs and those knockouts say of each FAME component
+                  # so far (the mechanism notebook on these runs: FAME + pre-training, the routers, the gate, the heads)
+                  analyses=dict(knockout={}, mechanism={}), paper_table=True),
     # `length_chunks` (06_train: each batch's loss computed in chunks of similar length, 1.6-2.6x faster Amazon epochs on
     # CPU; the same batches, loss and gradient, and dropout masks of the same distribution, so a run with it is a
     # replicate of the same procedure) is on, except in the tuning trials that began without it
@@ -898,12 +900,16 @@ def _up_to_date(out:Path, params, inputs) -> bool:
     return ran == _recorded(params, out.parent) and all(p.stat().st_mtime < out.stat().st_mtime for p in inputs)
 
 def run_analyses(profile, out_dir=None, figures_dir=None, data_dir=None, device='auto', redo=False,
-                 dry_run=False, progress=True) -> dict:
+                 dry_run=False, progress=True, names=None) -> dict:
     """Execute the profile's analysis notebooks into out_dir/<name>.ipynb (folders as in `reproduce`), and make what they
-    wrote portable. Returns {name: 'done' | 'up to date' | 'skipped: ...' | 'FAILED: ...'}."""
+    wrote portable; `names`: only these of them (in the profile's order). Returns {name: 'done' | 'up to date' |
+    'skipped: ...' | 'FAILED: ...'}."""
     out_dir, figures_dir = (p.resolve() for p in _dirs(out_dir, figures_dir))
+    known = PROFILES[profile].get('analyses', {})
+    if bad := set(names or ()) - set(known): raise KeyError(f"profile {profile!r} has no analysis {sorted(bad)}; its analyses: {', '.join(known)}")
     status = {}
-    for name, spec in PROFILES[profile].get('analyses', {}).items():
+    for name, spec in known.items():
+        if names is not None and name not in names: continue
         params, inputs, note = _analysis(name, spec, out_dir, figures_dir, data_dir, device)
         out, t0 = out_dir/f'{name}.ipynb', time.time()
         if params is None: status[name] = f'skipped: {note}'

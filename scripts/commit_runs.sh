@@ -3,7 +3,9 @@
 # grid of issue 12; results/mechanism/runs for issue 13's) with its executed notebook, their paths made relative
 # (tools/relpaths.py: this checkout, the grid's frozen worktree $GRIDTREE, default /tmp/gridtree as in DEVELOPERS.md,
 # and the folder beside the checkout that holds the data); for the paper grid, then the regenerated paper table, the
-# README's verdict and, when FAME runs landed, their knockouts. A run still running has a notebook but no JSON: it is left alone.
+# README's verdict, the knockouts of the FAME runs that landed, and the mechanism notebook's answer from these runs
+# (results/paper/mechanism.md), each committed only when it changed. A run still running has a notebook but no JSON: it
+# is left alone.
 # Run it from anywhere; data: $FAME_DATA, else ../shared/data/amazon.
 cd "$(dirname "$0")/.." || exit 1
 GRIDTREE=${GRIDTREE:-/tmp/gridtree}
@@ -26,15 +28,21 @@ fi
 git add results/paper_table* figures/paper_table*.png
 git commit -q -m "results/paper: ${names[*]}" -- results/paper/runs results/paper_table* figures/paper_table*.png && git log --oneline -1
 .venv/bin/python tools/readme.py > /dev/null && { git diff --quiet README.md || git commit -q -m "README: the paper table's verdict, regenerated" README.md; }
-# the knockouts of the FAME checkpoints that landed (experiments/knockout.ipynb probes only checkpoints it has not
-# probed; the others keep their rows): checkpoints are not committed, so a cell is probed on the machine that trained it
-# or never
-printf '%s\n' "${names[@]}" | grep -q '__fame' || exit 0
+# the paper profile's analyses (08_reproduce `run_analyses`): the knockouts of the FAME checkpoints that landed
+# (experiments/knockout.ipynb probes only checkpoints it has not probed; the others keep their rows: checkpoints are not
+# committed, so a cell is probed on the machine that trained it or never), then the mechanism notebook on every run
+# (it reads knockout.csv)
+changed() { [ -n "$(git status --porcelain -- "$@")" ]; }
+which=mechanism; printf '%s\n' "${names[@]}" | grep -q '__fame' && which="knockout mechanism"
 .venv/bin/python -c "import sys; from fame_nb.reproduce import run_analyses
-s = run_analyses('paper', out_dir='results/paper', figures_dir='results/paper/figures', data_dir='$DATA', progress=False)['knockout']
-print('knockout:', s); sys.exit(not s.startswith(('done', 'up to date')))" || exit 1
-.venv/bin/python tools/relpaths.py results/paper/knockout.ipynb --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" > /dev/null || exit 1
-if git diff --quiet -- results/paper/knockout*.csv results/paper/knockout.md; then   # nothing measured anew: no commit
-  git checkout -- results/paper/knockout.ipynb results/paper/figures/knockout.png; exit 0; fi
-git add results/paper/knockout* results/paper/figures/knockout.png
-git commit -q -m "results/paper: knockouts of the new FAME checkpoints" -- results/paper/knockout* results/paper/figures/knockout.png && git log --oneline -1
+s = run_analyses('paper', out_dir='results/paper', figures_dir='results/paper/figures', data_dir='$DATA', progress=False, names='$which'.split())
+[print(k + ':', v) for k, v in s.items()]; sys.exit(not all(v.startswith(('done', 'up to date')) for v in s.values()))" || exit 1
+shopt -s nullglob   # a figure an analysis did not draw is not a file to add
+for a in $which; do
+  .venv/bin/python tools/relpaths.py "results/paper/$a.ipynb" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" > /dev/null || exit 1
+  files=(results/paper/$a* results/paper/figures/$a*.png)
+  if changed results/paper/$a*.csv results/paper/$a.md; then   # something measured or said anew
+    git add "${files[@]}"
+    git commit -q -m "results/paper: the $a analysis of the new runs" -- "${files[@]}" && git log --oneline -1
+  else git checkout -- "${files[@]}" 2>/dev/null; fi   # only re-executed: the committed copy stays
+done
