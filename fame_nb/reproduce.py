@@ -13,12 +13,13 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 # %% auto #0
 __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHANISM', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID',
            'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES',
-           'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'variant', 'tuning_variants', 'interpret_on',
-           'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid',
-           'selected_point', 'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute',
+           'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'PACE_TTL_S', 'variant', 'tuning_variants',
+           'interpret_on', 'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point',
+           'grid', 'selected_point', 'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute',
            'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim',
            'release', 'holding', 'run_claimed', 'begun', 'run_order', 'model_order', 'GridBar', 'dry_run_prices',
-           'dry_run_report', 'until_time', 'fits', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
+           'machine_pace', 'dry_run_report', 'until_time', 'fits', 'reproduce', 'run_tables', 'run_analyses',
+           'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -678,20 +679,59 @@ class GridBar:
     def close(self): self.bar.close()
 
 # %% ../nbs/08_reproduce.ipynb #c626ab2f
+def _pricing_runs(out_dir, tuned_runs=None):
+    "The finished runs that price cells (`paper_table.load_runs` of out_dir/runs and `tuned_runs`): (runs, ''), or (None, why not)."
+    import pandas as pd
+    from fame_nb.paper_table import load_runs
+    dirs = [d for d in dict.fromkeys([Path(out_dir)/'runs', *([Path(tuned_runs)] if tuned_runs else [])]) if d.is_dir()]
+    try: frames = [r for r in map(load_runs, dirs) if len(r)]
+    except ValueError as e: return None, f'not priced: {e}'
+    if not frames: return None, f"not priced: no finished run in {' or '.join(map(str, dirs)) or Path(out_dir)/'runs'}"
+    return pd.concat(frames, ignore_index=True).drop_duplicates(['dataset', 'variant', 'seed']), ''
+
+def _scales(datasets, runs, data_dir):
+    "`paper_table.epoch_flops` for `datasets` that have no run in `runs` (and those that do, to carry from); {} when all have."
+    from fame_nb.paper_table import epoch_flops
+    new = sorted(set(datasets) - set(runs.dataset))
+    return epoch_flops([*new, *sorted(set(runs.dataset))], data_dir) if new else {}
+
 def dry_run_prices(cells, out_dir, tuned_runs=None, data_dir=None) -> tuple[dict, str]:
     """Each cell's estimated single-thread CPU hours (`paper_table.price`) from the finished runs in `out_dir/runs` and
     `tuned_runs`; a dataset with no run there is priced by epoch FLOPs from its files in `data_dir`.
     ({key: (hours, basis)}, what the prices rest on, or why there are none)."""
-    import pandas as pd
-    from fame_nb.paper_table import epoch_flops, load_runs, price
-    dirs = [d for d in dict.fromkeys([Path(out_dir)/'runs', *([Path(tuned_runs)] if tuned_runs else [])]) if d.is_dir()]
-    try: frames = [r for r in map(load_runs, dirs) if len(r)]
-    except ValueError as e: return {}, f'not priced: {e}'
-    if not frames: return {}, f"not priced: no finished run in {' or '.join(map(str, dirs)) or Path(out_dir)/'runs'}"
-    runs = pd.concat(frames, ignore_index=True).drop_duplicates(['dataset', 'variant', 'seed'])
-    new = sorted({c.dataset for c in cells} - set(runs.dataset))
-    scales = epoch_flops([*new, *sorted(set(runs.dataset))], data_dir) if new else {}
-    return price(cells, runs, scales), f'{len(runs)} finished runs'
+    from fame_nb.paper_table import price
+    runs, why = _pricing_runs(out_dir, tuned_runs)
+    if runs is None: return {}, why
+    return price(cells, runs, _scales({c.dataset for c in cells}, runs, data_dir)), f'{len(runs)} finished runs'
+
+def machine_pace(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:int=10, min_epochs:int=3) -> tuple[float, int]:
+    """How many times the priced seconds per epoch this machine takes now, with whatever else runs on it (> 1: slower
+    than the machines that measured the finished runs; the prices, `dry_run_prices`, are theirs). Over the `recent`
+    cells with the newest `log.jsonl` in out_dir/checkpoints (cells trained here: checkpoints do not leave the machine)
+    that logged at least `min_epochs` epochs: the median of their seconds per epoch (training + evaluation, the median of
+    their `last` epochs) over the priced seconds per epoch of their model on their dataset (`paper_table.seconds_per_epoch`,
+    what `price` multiplies). (pace, how many cells it rests on); (1.0, 0) without any."""
+    from statistics import median
+    from fame_nb.paper_table import seconds_per_epoch
+    runs, _ = _pricing_runs(out_dir, tuned_runs)
+    logs = sorted((Path(out_dir)/'checkpoints').glob('*/log.jsonl'), key=lambda p: p.stat().st_mtime, reverse=True)
+    if runs is None or not logs: return 1.0, 0
+    ratios, scales = [], None
+    for log in logs:
+        parts = log.parent.name.split('__')
+        if len(parts) != 3: continue
+        try: recs = [json.loads(l) for l in log.read_text().splitlines() if l.strip()]
+        except (OSError, ValueError): continue   # being written, or not a log
+        secs = [r['train_seconds'] + r.get('eval_seconds', 0.0) for r in recs if 'train_seconds' in r]
+        if len(secs) < min_epochs: continue
+        try: base, model = parts[1].split('+')[0], variant(parts[1])[0]
+        except (KeyError, ValueError): continue   # a variant this version does not know
+        if parts[0] not in set(runs.dataset) and scales is None: scales = _scales({p.parent.name.split('__')[0] for p in logs}, runs, data_dir)
+        spe = seconds_per_epoch(runs, parts[0], list(dict.fromkeys([base, model])), scales)[0]
+        if math.isnan(spe) or spe <= 0: continue
+        ratios.append(median(secs[-last:]) / spe)
+        if len(ratios) == recent: break
+    return (float(median(ratios)), len(ratios)) if ratios else (1.0, 0)
 
 def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, select=False):
     """Print `cells` in the order they will run (the finished first, `skip`; then `todo`, `run`), each with its estimated
@@ -706,6 +746,9 @@ def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, sel
     if todo: print(f'cost  {len(todo)} cells to run: ' + (basis if not hs else f'~{sum(hs):.{int(sum(hs) < 10)}f} CPU hours at one thread '
                    f'each, estimated from {basis} (`paper_table.price`)' + (f'; {len(todo) - len(hs)} not priced' if len(hs) < len(todo) else ''))
                    + ('; the seed re-runs of points not chosen yet come on top (`paper_table.budget` prices them)' if select else ''))
+    p, n = machine_pace(out_dir, tuned_runs, data_dir) if todo else (1.0, 0)
+    if n: print(f'pace  this machine takes {p:.2f}x the priced seconds per epoch now (its {n} latest cells here, `machine_pace`); '
+                f'`--until` multiplies each estimate by that')
 
 def _waiting(profile, datasets, variants, models, tuned_runs, missing=()) -> list[str]:
     "The `dataset:model`s of a `tuned` profile whose cells wait for the tuned grid's choice: none made yet in `tuned_runs` (`tuned_point`)."
@@ -716,6 +759,7 @@ def _waiting(profile, datasets, variants, models, tuned_runs, missing=()) -> lis
 
 # %% ../nbs/08_reproduce.ipynb #712c0fb5
 DEADLINE_MARGIN = 1.25   # a cell starts before `until` only if its estimated hours, times this, end by then
+PACE_TTL_S = 300         # `reproduce` measures this machine's pace (`machine_pace`) again after this many seconds
 
 def until_time(s:str, now:float|None=None) -> float:
     """`--until`'s value as a UNIX time: 'HH:MM' (the next such local time: today, or tomorrow once it has passed), a
@@ -738,11 +782,12 @@ def fits(hours:float, until:float|None, now:float|None=None, margin:float=DEADLI
     if math.isnan(hours): return False
     return (time.time() if now is None else now) + margin * hours * 3600 <= until
 
-def _before(run, until, hours:dict, c, **kw):
-    "`run(c, **kw)` if `c` fits before `until` (`hours`: each key's estimate), else ('deferred', 0, why) without claiming it."
-    h = hours.get(c.key, math.nan)
-    if fits(h, until): return run(c, **kw)
-    return 'deferred', 0.0, 'not priced' if math.isnan(h) else f'~{h:.1f} h would end after --until' 
+def _before(run, until, hours:dict, c, pace=None, **kw):
+    """`run(c, **kw)` if `c` fits before `until` (`hours`: each key's estimate, times `pace()`: this machine's
+    `machine_pace`, 1 without), else ('deferred', 0, why) without claiming it."""
+    h, p = hours.get(c.key, math.nan), (pace() if pace else 1.0)
+    if fits(h * p, until): return run(c, **kw)
+    return 'deferred', 0.0, 'not priced' if math.isnan(h) else f'~{h:.1f} h' + (f' x {p:.2f} (this machine\'s pace)' if p != 1.0 else '') + ' would end after --until' 
 
 # %% ../nbs/08_reproduce.ipynb #733542bb
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
@@ -798,7 +843,11 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         if until is not None and (new := [c for c in cs if c.key not in hours]):
             hours.update({k: h for k, (h, _) in dry_run_prices(new, out_dir, tuned_runs, data_dir)[0].items()})
             hours.update({c.key: 0.0 for c in new if begun(c, out_dir)})
-    if until is not None: price(todo); task = functools.partial(_before, task, until, hours)
+    paced = {}   # this machine's pace (`machine_pace`), measured again at most every PACE_TTL_S
+    def pace():
+        if time.time() - paced.get('t', -math.inf) > PACE_TTL_S: paced.update(t=time.time(), p=machine_pace(out_dir, tuned_runs, data_dir)[0])
+        return paced['p']
+    if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace)
     away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only
         if status == 'deferred':
