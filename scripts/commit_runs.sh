@@ -3,9 +3,9 @@
 # grid of issue 12; results/mechanism/runs for issue 13's) with its executed notebook, their paths made relative
 # (tools/relpaths.py: this checkout, the grid's frozen worktree $GRIDTREE, default /tmp/gridtree as in DEVELOPERS.md,
 # and the folder beside the checkout that holds the data); for the paper grid, then the regenerated paper table, the
-# README's verdict, the knockouts of the FAME runs that landed, and the mechanism notebook's answer from these runs
-# (results/paper/mechanism.md), each committed only when it changed. A run still running has a notebook but no JSON: it
-# is left alone.
+# knockouts of the FAME runs that landed, the mechanism notebook's answer from these runs (results/paper/mechanism.md),
+# each committed only when it changed, and the README, which quotes them. A run still running has a notebook but no
+# JSON: it is left alone.
 # Run it from anywhere; data: $FAME_DATA, else ../shared/data/amazon.
 cd "$(dirname "$0")/.." || exit 1
 GRIDTREE=${GRIDTREE:-/tmp/gridtree}
@@ -27,22 +27,25 @@ fi
   --data-dir "$DATA" > /dev/null || exit 1
 git add results/paper_table* figures/paper_table*.png
 git commit -q -m "results/paper: ${names[*]}" -- results/paper/runs results/paper_table* figures/paper_table*.png && git log --oneline -1
-.venv/bin/python tools/readme.py > /dev/null && { git diff --quiet README.md || git commit -q -m "README: the paper table's verdict, regenerated" README.md; }
 # the paper profile's analyses (08_reproduce `run_analyses`): the knockouts of the FAME checkpoints that landed
 # (experiments/knockout.ipynb probes only checkpoints it has not probed; the others keep their rows: checkpoints are not
 # committed, so a cell is probed on the machine that trained it or never), then the mechanism notebook on every run
-# (it reads knockout.csv)
+# (it reads knockout.csv); each committed when its tables changed. Then the README, which quotes both tables.
 changed() { [ -n "$(git status --porcelain -- "$@")" ]; }
 which=mechanism; printf '%s\n' "${names[@]}" | grep -q '__fame' && which="knockout mechanism"
-.venv/bin/python -c "import sys; from fame_nb.reproduce import run_analyses
+status=$(.venv/bin/python -c "import sys; from fame_nb.reproduce import run_analyses
 s = run_analyses('paper', out_dir='results/paper', figures_dir='results/paper/figures', data_dir='$DATA', progress=False, names='$which'.split())
-[print(k + ':', v) for k, v in s.items()]; sys.exit(not all(v.startswith(('done', 'up to date')) for v in s.values()))" || exit 1
+[print(k + ':', v) for k, v in s.items()]; sys.exit(not all(v.startswith(('done', 'up to date')) for v in s.values()))"); rc=$?
+echo "$status"
 shopt -s nullglob   # a figure an analysis did not draw is not a file to add
 for a in $which; do
+  grep -qE "^$a: (done|up to date)" <<< "$status" || continue   # failed: its notebook is results/paper/$a.failed.ipynb
   .venv/bin/python tools/relpaths.py "results/paper/$a.ipynb" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" > /dev/null || exit 1
-  files=(results/paper/$a* results/paper/figures/$a*.png)
+  files=(results/paper/$a.ipynb results/paper/$a.md results/paper/$a*.csv results/paper/figures/$a*.png)
   if changed results/paper/$a*.csv results/paper/$a.md; then   # something measured or said anew
     git add "${files[@]}"
     git commit -q -m "results/paper: the $a analysis of the new runs" -- "${files[@]}" && git log --oneline -1
   else git checkout -- "${files[@]}" 2>/dev/null; fi   # only re-executed: the committed copy stays
 done
+.venv/bin/python tools/readme.py > /dev/null && { git diff --quiet README.md || git commit -q -m "README: the paper table's verdict, regenerated" README.md; }
+exit $rc
