@@ -30,11 +30,12 @@ git commit -q -m "results/paper: ${names[*]}" -- results/paper/runs results/pape
 # the paper profile's analyses (08_reproduce `run_analyses`): the knockouts of the FAME checkpoints that landed
 # (experiments/knockout.ipynb probes only checkpoints it has not probed; the others keep their rows: checkpoints are not
 # committed, so a cell is probed on the machine that trained it or never), then the mechanism notebook on every run
-# (it reads knockout.csv); each committed when its tables changed. Then the README, which quotes both tables.
+# (it reads knockout.csv); each committed when its tables changed. Then the README, which quotes both tables. redo: a
+# notebook restored below by git checkout is newer than a run that landed before it, and would count as up to date.
 changed() { [ -n "$(git status --porcelain -- "$@")" ]; }
 which=mechanism; printf '%s\n' "${names[@]}" | grep -q '__fame' && which="knockout mechanism"
 status=$(.venv/bin/python -c "import sys; from fame_nb.reproduce import run_analyses
-s = run_analyses('paper', out_dir='results/paper', figures_dir='results/paper/figures', data_dir='$DATA', progress=False, names='$which'.split())
+s = run_analyses('paper', out_dir='results/paper', figures_dir='results/paper/figures', data_dir='$DATA', progress=False, names='$which'.split(), redo=True)
 [print(k + ':', v) for k, v in s.items()]; sys.exit(not all(v.startswith(('done', 'up to date')) for v in s.values()))"); rc=$?
 echo "$status"
 shopt -s nullglob   # a figure an analysis did not draw is not a file to add
