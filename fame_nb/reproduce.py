@@ -18,8 +18,8 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'grid', 'selected_point', 'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute',
            'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim',
            'release', 'holding', 'run_claimed', 'begun', 'run_order', 'model_order', 'GridBar', 'dry_run_prices',
-           'machine_pace', 'dry_run_report', 'until_time', 'fits', 'reproduce', 'run_tables', 'run_analyses',
-           'show_figure']
+           'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'reproduce',
+           'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -704,20 +704,21 @@ def dry_run_prices(cells, out_dir, tuned_runs=None, data_dir=None) -> tuple[dict
     if runs is None: return {}, why
     return price(cells, runs, _scales({c.dataset for c in cells}, runs, data_dir)), f'{len(runs)} finished runs'
 
-def machine_pace(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:int=10, min_epochs:int=3) -> tuple[float, int]:
+def machine_paces(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:int=10, min_epochs:int=3) -> dict:
     """How many times the priced seconds per epoch this machine takes now, with whatever else runs on it (> 1: slower
-    than the machines that measured the finished runs; the prices, `dry_run_prices`, are theirs). Over the `recent`
-    cells with the newest `log.jsonl` in out_dir/checkpoints (cells trained here: checkpoints do not leave the machine)
-    that logged at least `min_epochs` epochs: the median of their seconds per epoch (training + evaluation, the median of
-    their `last` epochs) over the priced seconds per epoch of their model on their dataset (`paper_table.seconds_per_epoch`,
-    what `price` multiplies). (pace, how many cells it rests on); (1.0, 0) without any."""
+    than the machines that measured the finished runs; the prices, `dry_run_prices`, are theirs). From the cells trained
+    here (a `log.jsonl` in out_dir/checkpoints: checkpoints do not leave the machine) that logged at least `min_epochs`
+    epochs: each one's seconds per epoch (training + evaluation, the median of its `last` epochs) over the priced seconds
+    per epoch of its model on its dataset (`paper_table.seconds_per_epoch`, what `price` multiplies).
+    {(dataset, base model): (pace, n)}, the median over that pair's `recent` newest cells, and {None: (pace, n)}, over the
+    `recent` newest cells of any pair ((1.0, 0) without any). Per pair because the prices mix machines: a model whose
+    finished runs were trained here is priced at this machine's speed already, one priced by a faster box is not."""
     from statistics import median
     from fame_nb.paper_table import seconds_per_epoch
     runs, _ = _pricing_runs(out_dir, tuned_runs)
     logs = sorted((Path(out_dir)/'checkpoints').glob('*/log.jsonl'), key=lambda p: p.stat().st_mtime, reverse=True)
-    if runs is None or not logs: return 1.0, 0
-    ratios, scales = [], None
-    for log in logs:
+    pairs, every, scales = {}, [], None   # ratios, newest first: per (dataset, base), and of all
+    for log in (logs if runs is not None else []):
         parts = log.parent.name.split('__')
         if len(parts) != 3: continue
         try: recs = [json.loads(l) for l in log.read_text().splitlines() if l.strip()]
@@ -729,10 +730,17 @@ def machine_pace(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:int
         if parts[0] not in set(runs.dataset) and scales is None: scales = _scales({p.parent.name.split('__')[0] for p in logs}, runs, data_dir)
         spe = seconds_per_epoch(runs, parts[0], list(dict.fromkeys([base, model])), scales)[0]
         if math.isnan(spe) or spe <= 0: continue
-        ratios.append(median(secs[-last:]) / spe)
-        if len(ratios) == recent: break
-    return (float(median(ratios)), len(ratios)) if ratios else (1.0, 0)
+        every.append(r := median(secs[-last:]) / spe); pairs.setdefault((parts[0], base), []).append(r)
+    med = lambda rs: (float(median(rs[:recent])), len(rs[:recent])) if rs else (1.0, 0)
+    return {k: med(v) for k, v in pairs.items()} | {None: med(every)}
 
+def pace_for(paces:dict, cell) -> tuple[float, int]:
+    "`cell`'s pace in `machine_paces`: its dataset and model's where this machine trained some of them, else the overall one."
+    return paces.get((cell.dataset, cell.base), paces[None]) if cell is not None else paces[None]
+
+def machine_pace(out_dir, tuned_runs=None, data_dir=None, cell=None, **kw) -> tuple[float, int]:
+    "`machine_paces` for `cell` (`pace_for`; without one, the overall pace): (pace, how many cells it rests on)."
+    return pace_for(machine_paces(out_dir, tuned_runs, data_dir, **kw), cell)
 def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, select=False):
     """Print `cells` in the order they will run (the finished first, `skip`; then `todo`, `run`), each with its estimated
     CPU hours (`dry_run_prices`) and the resources `ex` gives it, then the total; `select`: the profile chooses points
@@ -746,9 +754,11 @@ def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, sel
     if todo: print(f'cost  {len(todo)} cells to run: ' + (basis if not hs else f'~{sum(hs):.{int(sum(hs) < 10)}f} CPU hours at one thread '
                    f'each, estimated from {basis} (`paper_table.price`)' + (f'; {len(todo) - len(hs)} not priced' if len(hs) < len(todo) else ''))
                    + ('; the seed re-runs of points not chosen yet come on top (`paper_table.budget` prices them)' if select else ''))
-    p, n = machine_pace(out_dir, tuned_runs, data_dir) if todo else (1.0, 0)
-    if n: print(f'pace  this machine takes {p:.2f}x the priced seconds per epoch now (its {n} latest cells here, `machine_pace`); '
-                f'`--until` multiplies each estimate by that')
+    paces = machine_paces(out_dir, tuned_runs, data_dir) if todo else {None: (1.0, 0)}
+    (p, n), own = paces[None], dict.fromkeys((c.dataset, c.base) for c in todo if (c.dataset, c.base) in paces)
+    how = "its dataset and model's pace where listed, else the overall one" if own else 'that'
+    if n: print(f'pace  this machine takes {p:.2f}x the priced seconds per epoch now (its {n} latest cells here, `machine_pace`)'
+                + ''.join(f'; {ds}:{m} {paces[ds, m][0]:.2f}x ({paces[ds, m][1]} cells)' for ds, m in own) + f'; `--until` multiplies each estimate by {how}')
 
 def _waiting(profile, datasets, variants, models, tuned_runs, missing=()) -> list[str]:
     "The `dataset:model`s of a `tuned` profile whose cells wait for the tuned grid's choice: none made yet in `tuned_runs` (`tuned_point`)."
@@ -783,9 +793,9 @@ def fits(hours:float, until:float|None, now:float|None=None, margin:float=DEADLI
     return (time.time() if now is None else now) + margin * hours * 3600 <= until
 
 def _before(run, until, hours:dict, c, pace=None, **kw):
-    """`run(c, **kw)` if `c` fits before `until` (`hours`: each key's estimate, times `pace()`: this machine's
-    `machine_pace`, 1 without), else ('deferred', 0, why) without claiming it."""
-    h, p = hours.get(c.key, math.nan), (pace() if pace else 1.0)
+    """`run(c, **kw)` if `c` fits before `until` (`hours`: each key's estimate, times `pace(c)`: this machine's
+    `machine_pace` for it, 1 without), else ('deferred', 0, why) without claiming it."""
+    h, p = hours.get(c.key, math.nan), (pace(c) if pace else 1.0)
     if fits(h * p, until): return run(c, **kw)
     return 'deferred', 0.0, 'not priced' if math.isnan(h) else f'~{h:.1f} h' + (f' x {p:.2f} (this machine\'s pace)' if p != 1.0 else '') + ' would end after --until' 
 
@@ -843,10 +853,10 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         if until is not None and (new := [c for c in cs if c.key not in hours]):
             hours.update({k: h for k, (h, _) in dry_run_prices(new, out_dir, tuned_runs, data_dir)[0].items()})
             hours.update({c.key: 0.0 for c in new if begun(c, out_dir)})
-    paced = {}   # this machine's pace (`machine_pace`), measured again at most every PACE_TTL_S
-    def pace():
-        if time.time() - paced.get('t', -math.inf) > PACE_TTL_S: paced.update(t=time.time(), p=machine_pace(out_dir, tuned_runs, data_dir)[0])
-        return paced['p']
+    paced = {}   # this machine's paces (`machine_paces`), measured again at most every PACE_TTL_S
+    def pace(c):
+        if time.time() - paced.get('t', -math.inf) > PACE_TTL_S: paced.update(t=time.time(), p=machine_paces(out_dir, tuned_runs, data_dir))
+        return pace_for(paced['p'], c)[0]
     if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace)
     away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only

@@ -1,7 +1,9 @@
 #!/bin/bash
 # The paper grid (issue 12) on a CPU box, in the order that answers the verdict soonest: Beauty's core models (SASRec,
-# FAME, FMLP-Rec, FAME + pre-training), then Toys' (the cheapest Amazon dataset: 0.8x Beauty's epoch FLOPs), then the
-# other baselines of both, then Sports (2.1x Beauty's epoch FLOPs), then ML-1M (max_len 200, 1.9x; `scripts/gpu_paper.py`
+# FAME, FMLP-Rec, FAME + pre-training), then Toys' (the cheapest Amazon dataset: 0.8x Beauty's epoch FLOPs), then Sports'
+# core (2.1x Beauty's epoch FLOPs), then the other baselines of the three (each can only raise the best baseline: a
+# verdict of "FAME loses" stands without them, so a third dataset's core decides more than they do), then ML-1M
+# (max_len 200, 1.9x; `scripts/gpu_paper.py`
 # runs it on a lent GPU, and a cell finished there is skipped here). Each step resumes begun cells and skips finished ones, so the
 # script can be killed and rerun at any time. Run it from the checkout root; to run a frozen copy of the code, point
 # PYTHONPATH and FAME_EXPERIMENTS at a worktree first (DEVELOPERS.md). Data: $FAME_DATA, else ../shared/data/amazon.
@@ -16,11 +18,9 @@ R=("$FAME" reproduce --profile paper --executor local --jobs "${JOBS:-2}" --cpus
    --figures-dir "$PWD/results/paper/figures" --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}"
    ${FAME_UNTIL:+--until "$FAME_UNTIL"})   # FAME_UNTIL: start only cells that end by then (scripts/grid.sh start --until)
 CORE=(sasrec fame fmlp fame-pre); ALL=(sasrec fame fmlp fame-pre sasrec-bce fmlp-bce gru4rec bert4rec)
-# Beauty then Toys in one step (`run_order`: dataset by dataset), so that Toys' trials fill the core Beauty's last cell
-# leaves idle; within each, FAME first (fame-pre, mechanism wait for it)
-"${R[@]}" --datasets beauty toys --models fame fame-pre sasrec fmlp "$@"
-"${R[@]}" --datasets beauty toys --models "${ALL[@]}" "$@"
-"${R[@]}" --datasets sports --models "${CORE[@]}" "$@"
-"${R[@]}" --datasets sports --models "${ALL[@]}" "$@"
+# Beauty, Toys then Sports in one step (`run_order`: dataset by dataset), so that the next dataset's trials fill the core
+# the last cell of one leaves idle; within each, FAME first (fame-pre, mechanism wait for it)
+"${R[@]}" --datasets beauty toys sports --models fame fame-pre sasrec fmlp "$@"
+"${R[@]}" --datasets beauty toys sports --models "${ALL[@]}" "$@"
 "${R[@]}" --datasets ml-1m --models "${CORE[@]}" "$@"
 "${R[@]}" --datasets ml-1m --models "${ALL[@]}" "$@"
