@@ -741,6 +741,7 @@ def pace_for(paces:dict, cell) -> tuple[float, int]:
 def machine_pace(out_dir, tuned_runs=None, data_dir=None, cell=None, **kw) -> tuple[float, int]:
     "`machine_paces` for `cell` (`pace_for`; without one, the overall pace): (pace, how many cells it rests on)."
     return pace_for(machine_paces(out_dir, tuned_runs, data_dir, **kw), cell)
+
 def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, select=False):
     """Print `cells` in the order they will run (the finished first, `skip`; then `todo`, `run`), each with its estimated
     CPU hours (`dry_run_prices`) and the resources `ex` gives it, then the total; `select`: the profile chooses points
