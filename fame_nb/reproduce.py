@@ -718,16 +718,18 @@ def machine_paces(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:in
     runs, _ = _pricing_runs(out_dir, tuned_runs)
     logs = sorted((Path(out_dir)/'checkpoints').glob('*/log.jsonl'), key=lambda p: p.stat().st_mtime, reverse=True)
     pairs, every, scales = {}, [], None   # ratios, newest first: per (dataset, base), and of all
+    known = set(runs.dataset) if runs is not None else set()
     for log in (logs if runs is not None else []):
         parts = log.parent.name.split('__')
         if len(parts) != 3: continue
+        if len(every) >= recent and len(pairs.get((parts[0], parts[1].split('+')[0]), ())) >= recent: continue   # not read: would not count
         try: recs = [json.loads(l) for l in log.read_text().splitlines() if l.strip()]
         except (OSError, ValueError): continue   # being written, or not a log
         secs = [r['train_seconds'] + r.get('eval_seconds', 0.0) for r in recs if 'train_seconds' in r]
         if len(secs) < min_epochs: continue
         try: base, model = parts[1].split('+')[0], variant(parts[1])[0]
         except (KeyError, ValueError): continue   # a variant this version does not know
-        if parts[0] not in set(runs.dataset) and scales is None: scales = _scales({p.parent.name.split('__')[0] for p in logs}, runs, data_dir)
+        if parts[0] not in known and scales is None: scales = _scales({p.parent.name.split('__')[0] for p in logs}, runs, data_dir)
         spe = seconds_per_epoch(runs, parts[0], list(dict.fromkeys([base, model])), scales)[0]
         if math.isnan(spe) or spe <= 0: continue
         every.append(r := median(secs[-last:]) / spe); pairs.setdefault((parts[0], base), []).append(r)
