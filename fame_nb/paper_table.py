@@ -13,10 +13,10 @@ import pandas as pd
 from .metrics import per_user_from_top
 
 # %% auto #0
-__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'SHARPNESS_COLUMNS', 'FAME_MODELS', 'IMPROVEMENT_COLUMNS',
-           'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS', 'HISTORY_COLUMNS', 'EPOCH_BASES',
-           'BUDGET_COLUMNS', 'PUBLISHED', 'PAPER_CLAIM', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t',
-           'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test',
+__all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLUMNS', 'SHARPNESS_COLUMNS', 'FAME_MODELS',
+           'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS', 'HISTORY_COLUMNS',
+           'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'PAPER_CLAIM', 'load_runs', 'choose', 'betainc', 't_pvalue',
+           'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test',
            'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops',
            'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict',
            'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table',
@@ -56,14 +56,25 @@ def _dims(variant:str) -> dict:
 
 EDGE_FLOORS = {'n_heads': 1, 'n_experts': 1}   # nothing lies below these: a choice there is on no edge
 
+CHOSEN_COLUMNS = ['dataset', 'model', 'chosen', 'trials', 'planned', 'provisional', 'edge', 'probe', 'probes_left']
+
+def _probe_text(d:str, probe:str, best:str, r0:pd.DataFrame) -> str:
+    "What the edge probe `probe` of dimension `d` says against the chosen trial `best` (seed-0 validation NDCG@20)."
+    v, b = _dims(probe)[d], float(r0.loc[best, 'valid'])
+    if probe not in r0.index: return f'{d} = {v:g} not run yet'
+    p = float(r0.loc[probe, 'valid'])
+    return (f'{d} = {v:g} ' + ('higher: the grid stops too early' if p > b else 'not higher') + f' (valid {p:.4f} against {b:.4f})')
+
 def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('lr', 'dropout', 'n_heads', 'n_experts'),
-           datasets=None) -> pd.DataFrame:
+           datasets=None, probes:dict|None=None) -> pd.DataFrame:
     """Per (dataset, model): the chosen variant, trials done / planned, provisional or not, the searched dimensions on
     whose edge it sits (the lowest or highest value tried, unless the lowest is that dimension's floor, `EDGE_FLOORS`).
     `trials`: {model: [variant, ...]}; `derived`: {model: source model, or (source, {dimension: minimum})} run
     at the source's best trial that meets the minimums; `datasets`: the planned datasets (default: those with runs), so
-    that a dataset not run yet still gets its rows."""
-    from fame_nb.reproduce import derived_source, eligible
+    that a dataset not run yet still gets its rows. `probes`: {model: {dimension: value}}, the profile's edge probes
+    (`reproduce.edge_probes`) of a finished tuning: `probe` says what each one's seed-0 validation score says against
+    the chosen trial's, `probes_left` names those not run yet."""
+    from fame_nb.reproduce import derived_source, eligible, edge_probes
     out = []
     for ds in datasets or (sorted(runs.dataset.unique()) if len(runs) else []):
         r0 = runs[(runs.dataset == ds) & (runs.seed == 0)].set_index('variant') if len(runs) else pd.DataFrame()
@@ -71,21 +82,24 @@ def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('l
         for m, plan in trials.items():
             done = [v for v in plan if v in r0.index]
             row = rows[m] = dict(dataset=ds, model=m, chosen=None, trials=len(done), planned=len(plan),
-                                 provisional=len(done) < len(plan), edge='')
+                                 provisional=len(done) < len(plan), edge='', probe='', probes_left='')
             if not done: continue
             row['chosen'] = best = max(done, key=lambda v: (r0.loc[v, 'valid'], -plan.index(v)))
             tried = {d: [_dims(v)[d] for v in done] for d in edge_dims if d in _dims(best)}
             at = lambda d, xs: _dims(best)[d] == max(xs) or _dims(best)[d] == min(xs) > EDGE_FLOORS.get(d, -math.inf)
             row['edge'] = ','.join(d for d, xs in tried.items() if len(done) >= 3 and len(set(xs)) > 1 and at(d, xs))
+            pr = edge_probes(best, (probes or {}).get(m, {})) if not row['provisional'] else {}
+            row['probe'] = '; '.join(_probe_text(d, v, best, r0) for d, v in pr.items())
+            row['probes_left'] = ' '.join(v for v in pr.values() if v not in r0.index)
         for m, spec in (derived or {}).items():
             src, mins = derived_source(spec)
             s, plan = rows.get(src, {}), trials.get(src, [])
             ok = [v for v in plan if v in r0.index and eligible(v, mins)]
             best = max(ok, key=lambda v: (r0.loc[v, 'valid'], -plan.index(v))) if s.get('chosen') and ok else None
             rows[m] = dict(dataset=ds, model=m, chosen=m + best[len(src):] if best else None, trials=0,
-                           planned=0, provisional=s.get('provisional', True), edge='')
+                           planned=0, provisional=s.get('provisional', True), edge='', probe='', probes_left='')
         out += rows.values()
-    return pd.DataFrame(out, columns=['dataset', 'model', 'chosen', 'trials', 'planned', 'provisional', 'edge'])
+    return pd.DataFrame(out, columns=CHOSEN_COLUMNS)
 
 # %% ../nbs/15_paper_table.ipynb #a43825b4
 def _betacf(a, b, x, eps=1e-14, iters=500):
@@ -442,7 +456,7 @@ def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=N
         spe, who = seconds_per_epoch(runs, ds, names, scales)
         here = runs[(runs.model == m) & (runs.dataset == ds)] if len(runs) else runs
         done = set(here[here.seed == 0].variant) if len(here) else set()
-        left = [v for v in trials.get(m, []) if v not in done]
+        left = [v for v in trials.get(m, []) if v not in done] + (c.probes_left.split() if getattr(c, 'probes_left', '') else [])
         est = [trial_epochs(runs, names, _dims(v)['lr']) for v in left]
         ep, how_ep = [e for e, _ in est], pd.Series([b for _, b in est], dtype=object).value_counts()
         at = here[here.variant == c.chosen] if isinstance(c.chosen, str) and len(here) else here.iloc[:0]
@@ -539,13 +553,14 @@ def claim_verdict(imp:pd.DataFrame, models=FAME_MODELS, alpha:float=0.05, min_se
 
 # %% ../nbs/15_paper_table.ipynb #7e499063
 def plan_of(profile:str='paper') -> dict:
-    "A tuned profile's plan: {'trials': {model: variants}, 'derived': {model: spec}, 'seeds': {model: n}, 'datasets': [...]}."
+    "A tuned profile's plan: {'trials': {model: variants}, 'derived': {model: spec}, 'seeds': {model: n}, 'datasets': [...], 'probes': {model: {dimension: value}}}."
     from fame_nb.reproduce import PROFILES, paper_trials
     p, trials = PROFILES[profile], paper_trials(profile)
     sel = p['select']
     models = [*p['models'], *sel.get('derived', {})]
     return dict(trials={m: [v for v in trials if v.split('+')[0] == m] for m in p['models']}, derived=sel.get('derived', {}),
-                seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']))
+                seeds={m: sel['seeds'].get(m, sel['default_seeds']) for m in models}, datasets=list(p['datasets']),
+                probes=sel.get('probes', {}))
 
 def _md_table(header:str, rows, align:str|None=None) -> list[str]:
     """Markdown table lines: `header` ('a | b | c'), its rule (`align`: 'l' or 'r' per column; default all 'l'), then
@@ -634,20 +649,28 @@ def _md_by_history(bh:pd.DataFrame, comps:pd.DataFrame) -> list[str]:
                                      "`fame-nb paper-table --data-dir`).")]
 
 # %% ../nbs/15_paper_table.ipynb #ed2ca719
+def _edge_cell(edge:str, probe:str) -> str:
+    "The edge dimensions, each probed one in the words of its probe (`choose`)."
+    said = [t for t in (probe or '').split('; ') if t]
+    probed = {t.split(' = ')[0] for t in said}
+    return '; '.join([d for d in (edge or '').split(',') if d and d not in probed] + said)
+
 def _md_tuning(sm:pd.DataFrame, derived:dict) -> list[str]:
     "Per (dataset, model): status, chosen point, trials done, edges, seeds, epochs and hours spent."
     from fame_nb.reproduce import derived_source
     L = ['', '## Tuning and budget', '',
          'Trials: seed-0 runs of the planned search points that have finished (`fame_nb.reproduce.search_points`); edge: a '
          "searched dimension (lr, dropout; FAME's H and N) on which the chosen point is the lowest or highest value tried "
-         '(one head or one expert is a floor, not an edge). Epochs and hours: all '
-         "of the model's trials and seeds. Capped: a chosen-point run stopped at the epoch cap, not by patience."
+         '(one head or one expert is a floor, not an edge); a point chosen at the top of its own dimension (FAME\'s H or N: 4) '
+         'gets one probe one doubling further (seed 0, outside the selection: `reproduce.edge_probes`), and the edge '
+         'says whether it beat the chosen trial on validation. Epochs and hours: all '
+         "of the model's runs (trials, probes and seeds). Capped: a chosen-point run stopped at the epoch cap, not by patience."
          + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
                    + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'
                    for m, (src, mins) in ((m, derived_source(s)) for m, s in derived.items())), '']
     return L + _md_table('dataset | model | status | chosen | trials | edge | seeds | best epoch | epochs spent | hours spent | capped',
                          [(r.dataset, r.model, r.status, ('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—', f'{r.trials}/{r.planned}',
-                           r.edge or '', r.seeds, '—' if math.isnan(r.best_epoch) else r.best_epoch, r.epochs_spent, r.hours_spent,
+                           _edge_cell(r.edge, getattr(r, 'probe', '')), r.seeds, '—' if math.isnan(r.best_epoch) else r.best_epoch, r.epochs_spent, r.hours_spent,
                            'yes' if r.capped else '') for r in sm.itertuples(index=False)])
 
 def _md_budget(bu:pd.DataFrame, scales:dict) -> list[str]:
@@ -784,7 +807,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     runs = load_runs(runs_dir)
     runs = runs[runs.model.isin(set(trials) | set(derived))] if len(runs) else runs
     none = lambda cols: pd.DataFrame(columns=cols)
-    chosen = choose(runs, trials, derived, datasets=plan.get('datasets'))
+    chosen = choose(runs, trials, derived, datasets=plan.get('datasets'), probes=plan.get('probes'))
     sm = summarise(runs, chosen, plan.get('seeds'))
     imp = improvement(runs, sm) if len(sm) else none(IMPROVEMENT_COLUMNS)
     vs = improvement(runs, sm, baseline='sasrec') if len(sm) else none(IMPROVEMENT_COLUMNS)

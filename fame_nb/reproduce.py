@@ -15,11 +15,11 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES',
            'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'PACE_TTL_S', 'variant', 'tuning_variants',
            'interpret_on', 'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point',
-           'grid', 'selected_point', 'derived_source', 'eligible', 'selected_cells', 'experiments_dir', 'execute',
-           'cell_parameters', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim',
-           'release', 'holding', 'run_claimed', 'begun', 'run_order', 'model_order', 'GridBar', 'dry_run_prices',
-           'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'reproduce',
-           'run_tables', 'run_analyses', 'show_figure']
+           'grid', 'selected_point', 'derived_source', 'eligible', 'edge_probes', 'is_probe', 'selected_cells',
+           'experiments_dir', 'execute', 'cell_parameters', 'plain_command', 'run_cell', 'relative_paths',
+           'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun', 'run_order',
+           'model_order', 'GridBar', 'dry_run_prices', 'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report',
+           'until_time', 'fits', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -150,7 +150,10 @@ PROFILES = {
                               # FAME + pre-training at FAME's best trial with H >= 2: facet pre-training gives each facet a
                               # head of its own (the Amazon sets have two, brand and category; 11_pretrain), and FAME's own
                               # choice may be H = 1, a FAME without facets (Beauty's is)
-                              derived={'fame-pre': ('fame', dict(n_heads=2))}),
+                              derived={'fame-pre': ('fame', dict(n_heads=2))},
+                              # a chosen point at the top of one of the model's own dimensions (MODEL_SPACE) gets one
+                              # more seed-0 run there with this value (`edge_probes`): does the grid stop too early?
+                              probes={'fame': dict(n_heads=8, n_experts=8)}),
                   # knockouts of every trained FAME, then what the grid's runs and those knockouts say of each FAME component
                   # so far (the mechanism notebook on these runs: FAME + pre-training, the routers, the gate, the heads)
                   analyses=dict(knockout={}, mechanism={}), paper_table=True),
@@ -323,11 +326,29 @@ def eligible(trial:str, minimum:dict) -> bool:
     kw = variant(trial)[1]
     return all(kw.get(k, getattr(TrainConfig(), k)) >= v for k, v in minimum.items())
 
+def edge_probes(chosen:str, probes:dict) -> dict[str, str]:
+    """{dimension: probe variant} for each dimension of `probes` ({dimension: value beyond the searched ones}) on which
+    the `chosen` trial sits at the top of its model's `MODEL_SPACE`: the chosen point with that dimension moved to the
+    probe's value, everything else kept."""
+    model, *kvs = chosen.split('+')
+    from fame_nb.train import parse_set
+    pt, space = parse_set(kvs), MODEL_SPACE.get(model, {})
+    return {d: trial_variant(model, {**pt, d: v}) for d, v in probes.items()
+            if d in space and d in pt and pt[d] == max(space[d]) and v > pt[d]}
+
+def is_probe(name:str) -> bool:
+    "Whether the variant `name` is an edge probe: a setting of one of its model's own dimensions outside the searched values."
+    model, *kvs = name.split('+')
+    from fame_nb.train import parse_set
+    space = MODEL_SPACE.get(model, {})
+    return any(k in space and v not in space[k] for k, v in parse_set(kvs).items())
+
 def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=None) -> list[Cell]:
-    """Seed re-runs of each model's selected point (seed 0 is the trial itself), and the derived variants (FAME +
-    pre-training at the best of FAME's trials that meets its minimums (`derived_source`), all seeds, with that trial's
-    own seed re-runs beside them: its twin without pre-training, `paper_table.pretraining_gain`), for every (dataset,
-    model) whose trials have all finished."""
+    """Seed re-runs of each model's selected point (seed 0 is the trial itself), its edge probes (`edge_probes`: seed
+    0 only, beside the trials; they do not enter the selection), and the derived variants (FAME + pre-training at the
+    best of FAME's trials that meets its minimums (`derived_source`), all seeds, with that trial's own seed re-runs
+    beside them: its twin without pre-training, `paper_table.pretraining_gain`), for every (dataset, model) whose trials
+    have all finished."""
     p, out = PROFILES[profile], []
     sel = p['select']
     trials = paper_trials(profile)
@@ -340,6 +361,9 @@ def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=No
             model, kw = variant(chosen[m])
             out += [Cell(ds, chosen[m], s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
                          {**_base(p, ds, m), **kw}) for s in seeds]
+            for probe in edge_probes(chosen[m], sel.get('probes', {}).get(m, {})).values():
+                out.append(Cell(ds, probe, 0, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
+                                {**_base(p, ds, m), **variant(probe)[1]}))
         for d, spec in sel.get('derived', {}).items():
             src, mins = derived_source(spec)
             ok = [v for v in trials if v.split('+')[0] == src and eligible(v, mins)]
