@@ -58,12 +58,14 @@ EDGE_FLOORS = {'n_heads': 1, 'n_experts': 1}   # nothing lies below these: a cho
 
 CHOSEN_COLUMNS = ['dataset', 'model', 'chosen', 'trials', 'planned', 'provisional', 'edge', 'probe', 'probes_left']
 
-def _probe_text(d:str, probe:str, best:str, r0:pd.DataFrame) -> str:
-    "What the edge probe `probe` of dimension `d` says against the chosen trial `best` (seed-0 validation NDCG@20)."
+def _probe_text(d:str, probe:str, best:str, r0:pd.DataFrame, std:float=math.nan) -> str:
+    """What the edge probe `probe` of dimension `d` says against the chosen trial `best` (seed-0 validation NDCG@20),
+    beside `std`, the std of the winner's validation NDCG@20 over its seeds (nan: under 2 seeds)."""
     v, b = _dims(probe)[d], float(r0.loc[best, 'valid'])
     if probe not in r0.index: return f'{d} = {v:g} not run yet'
     p = float(r0.loc[probe, 'valid'])
-    return (f'{d} = {v:g} ' + ('higher: the grid stops too early' if p > b else 'not higher') + f' (valid {p:.4f} against {b:.4f})')
+    said = 'not higher' if p <= b else 'higher within seed noise' if p - b <= std else 'higher: the grid stops too early'
+    return f'{d} = {v:g} {said} (valid {p:.4f} against {b:.4f}' + ('' if math.isnan(std) else f', seed std {std:.4f}') + ')'
 
 def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('lr', 'dropout', 'n_heads', 'n_experts'),
            datasets=None, probes:dict|None=None) -> pd.DataFrame:
@@ -89,7 +91,9 @@ def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('l
             at = lambda d, xs: _dims(best)[d] == max(xs) or _dims(best)[d] == min(xs) > EDGE_FLOORS.get(d, -math.inf)
             row['edge'] = ','.join(d for d, xs in tried.items() if len(done) >= 3 and len(set(xs)) > 1 and at(d, xs))
             pr = edge_probes(best, (probes or {}).get(m, {})) if not row['provisional'] else {}
-            row['probe'] = '; '.join(_probe_text(d, v, best, r0) for d, v in pr.items())
+            sv = runs[(runs.dataset == ds) & (runs.variant == best)].valid
+            row['probe'] = '; '.join(_probe_text(d, v, best, r0, float(sv.std(ddof=1)) if len(sv) > 1 else math.nan)
+                                     for d, v in pr.items())
             row['probes_left'] = ' '.join(v for v in pr.values() if v not in r0.index)
         for m, spec in (derived or {}).items():
             src, mins = derived_source(spec)
@@ -663,7 +667,7 @@ def _md_tuning(sm:pd.DataFrame, derived:dict) -> list[str]:
          "searched dimension (lr, dropout; FAME's H and N) on which the chosen point is the lowest or highest value tried "
          '(one head or one expert is a floor, not an edge); a point chosen at the top of its own dimension (FAME\'s H or N: 4) '
          'gets one probe one doubling further (seed 0, outside the selection: `reproduce.edge_probes`), and the edge '
-         'says whether it beat the chosen trial on validation. Epochs and hours: all '
+         'says whether it beat the chosen trial on validation, and by more than the std of the winner\'s seeds or not. Epochs and hours: all '
          "of the model's runs (trials, probes and seeds). Capped: a chosen-point run stopped at the epoch cap, not by patience."
          + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
                    + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'
