@@ -58,14 +58,24 @@ EDGE_FLOORS = {'n_heads': 1, 'n_experts': 1}   # nothing lies below these: a cho
 
 CHOSEN_COLUMNS = ['dataset', 'model', 'chosen', 'trials', 'planned', 'provisional', 'edge', 'probe', 'probes_left']
 
-def _probe_text(d:str, probe:str, best:str, r0:pd.DataFrame, std:float=math.nan) -> str:
-    """What the edge probe `probe` of dimension `d` says against the chosen trial `best` (seed-0 validation NDCG@20),
-    beside `std`, the std of the winner's validation NDCG@20 over its seeds (nan: under 2 seeds)."""
-    v, b = _dims(probe)[d], float(r0.loc[best, 'valid'])
-    if probe not in r0.index: return f'{d} = {v:g} not run yet'
-    p = float(r0.loc[probe, 'valid'])
-    said = 'not higher' if p <= b else 'higher within seed noise' if p - b <= std else 'higher: the grid stops too early'
-    return f'{d} = {v:g} {said} (valid {p:.4f} against {b:.4f}' + ('' if math.isnan(std) else f', seed std {std:.4f}') + ')'
+def _probe_text(d:str, probe:str, best:str, r:pd.DataFrame, alpha:float=0.05) -> tuple[str, list[str]]:
+    """What the edge probe `probe` of dimension `d` says against the chosen trial `best` (validation NDCG@20; `r`: the
+    dataset's runs), and the probe's runs still to come, as `reproduce.selected_cells` plans them: seed 0, then, if
+    that beats the winner's seed 0 (the selection's own criterion), the winner's other seeds, and a paired t test
+    across them."""
+    name = f'{d} = {_dims(probe)[d]:g}'
+    pv, bv = (r[r.variant == v].set_index('seed').valid.sort_index() for v in (probe, best))
+    if 0 not in pv.index: return f'{name} not run yet', [probe]
+    p0, b0 = float(pv[0]), float(bv[0])
+    if p0 <= b0: return f'{name} not higher (valid {p0:.4f} against {b0:.4f})', []
+    left = [s for s in bv.index if s not in pv.index]
+    common = [s for s in bv.index if s in pv.index]
+    if left or len(common) < 2:
+        return (f"{name} higher on seed 0 (valid {p0:.4f} against {b0:.4f}; the winner's {len(bv)} seed{'s' * (len(bv) > 1)} "
+                f"{bv.min():.4f}-{bv.max():.4f})" + (f': {len(left)} seeds to run' if left else ''), [probe] * len(left))
+    pm, bm, (_, p) = float(pv[common].mean()), float(bv[common].mean()), paired_t(pv[common], bv[common])
+    said = 'higher across seeds: the grid stops too early' if pm > bm and p < alpha else 'not higher across seeds'
+    return f'{name} {said} (valid {pm:.4f} against {bm:.4f} over {len(common)} seeds, p {p:.2g})', []
 
 def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('lr', 'dropout', 'n_heads', 'n_experts'),
            datasets=None, probes:dict|None=None) -> pd.DataFrame:
@@ -74,8 +84,8 @@ def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('l
     `trials`: {model: [variant, ...]}; `derived`: {model: source model, or (source, {dimension: minimum})} run
     at the source's best trial that meets the minimums; `datasets`: the planned datasets (default: those with runs), so
     that a dataset not run yet still gets its rows. `probes`: {model: {dimension: value}}, the profile's edge probes
-    (`reproduce.edge_probes`) of a finished tuning: `probe` says what each one's seed-0 validation score says against
-    the chosen trial's, `probes_left` names those not run yet."""
+    (`reproduce.edge_probes`) of a finished tuning: `probe` says what each one's validation scores say against the
+    chosen trial's (`_probe_text`), `probes_left` names the probe runs still to come (a variant once per run)."""
     from fame_nb.reproduce import derived_source, eligible, edge_probes
     out = []
     for ds in datasets or (sorted(runs.dataset.unique()) if len(runs) else []):
@@ -91,10 +101,9 @@ def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('l
             at = lambda d, xs: _dims(best)[d] == max(xs) or _dims(best)[d] == min(xs) > EDGE_FLOORS.get(d, -math.inf)
             row['edge'] = ','.join(d for d, xs in tried.items() if len(done) >= 3 and len(set(xs)) > 1 and at(d, xs))
             pr = edge_probes(best, (probes or {}).get(m, {})) if not row['provisional'] else {}
-            sv = runs[(runs.dataset == ds) & (runs.variant == best)].valid
-            row['probe'] = '; '.join(_probe_text(d, v, best, r0, float(sv.std(ddof=1)) if len(sv) > 1 else math.nan)
-                                     for d, v in pr.items())
-            row['probes_left'] = ' '.join(v for v in pr.values() if v not in r0.index)
+            said = [_probe_text(d, v, best, runs[runs.dataset == ds]) for d, v in pr.items()]
+            row['probe'] = '; '.join(t for t, _ in said)
+            row['probes_left'] = ' '.join(v for _, vs in said for v in vs)
         for m, spec in (derived or {}).items():
             src, mins = derived_source(spec)
             s, plan = rows.get(src, {}), trials.get(src, [])
@@ -667,7 +676,8 @@ def _md_tuning(sm:pd.DataFrame, derived:dict) -> list[str]:
          "searched dimension (lr, dropout; FAME's H and N) on which the chosen point is the lowest or highest value tried "
          '(one head or one expert is a floor, not an edge); a point chosen at the top of its own dimension (FAME\'s H or N: 4) '
          'gets one probe one doubling further (seed 0, outside the selection: `reproduce.edge_probes`), and the edge '
-         'says whether it beat the chosen trial on validation, and by more than the std of the winner\'s seeds or not. Epochs and hours: all '
+         'says whether it beat the chosen trial on validation: on seed 0 (the selection\'s criterion), and if so over the '
+         'winner\'s seeds (the probe\'s seeds run then; a paired t test across seeds). Epochs and hours: all '
          "of the model's runs (trials, probes and seeds). Capped: a chosen-point run stopped at the epoch cap, not by patience."
          + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
                    + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'

@@ -326,6 +326,11 @@ def eligible(trial:str, minimum:dict) -> bool:
     kw = variant(trial)[1]
     return all(kw.get(k, getattr(TrainConfig(), k)) >= v for k, v in minimum.items())
 
+def _valid(out_dir, dataset:str, v:str, seed:int=0) -> float:
+    "The run's validation NDCG@20 (its own selection protocol); -inf before it has run."
+    f = Path(out_dir)/'runs'/f'{dataset}__{v}__s{seed}.json'
+    return json.loads(f.read_text())['valid']['NDCG@20'] if f.exists() else -math.inf
+
 def edge_probes(chosen:str, probes:dict) -> dict[str, str]:
     """{dimension: probe variant} for each dimension of `probes` ({dimension: value beyond the searched ones}) on which
     the `chosen` trial sits at the top of its model's `MODEL_SPACE`: the chosen point with that dimension moved to the
@@ -345,7 +350,7 @@ def is_probe(name:str) -> bool:
 
 def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=None) -> list[Cell]:
     """Seed re-runs of each model's selected point (seed 0 is the trial itself), its edge probes (`edge_probes`: seed
-    0 only, beside the trials; they do not enter the selection), and the derived variants (FAME + pre-training at the
+    0, and the point's other seeds once that beats the chosen trial's seed 0; they do not enter the selection), and the derived variants (FAME + pre-training at the
     best of FAME's trials that meets its minimums (`derived_source`), all seeds, with that trial's own seed re-runs
     beside them: its twin without pre-training, `paper_table.pretraining_gain`), for every (dataset, model) whose trials
     have all finished."""
@@ -362,8 +367,9 @@ def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=No
             out += [Cell(ds, chosen[m], s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
                          {**_base(p, ds, m), **kw}) for s in seeds]
             for probe in edge_probes(chosen[m], sel.get('probes', {}).get(m, {})).values():
-                out.append(Cell(ds, probe, 0, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
-                                {**_base(p, ds, m), **variant(probe)[1]}))
+                won = _valid(out_dir, ds, probe) > _valid(out_dir, ds, chosen[m])   # on seed 0: then it gets the same seeds
+                out += [Cell(ds, probe, s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
+                             {**_base(p, ds, m), **variant(probe)[1]}) for s in (range(max(seeds.stop, 1)) if won else [0])]
         for d, spec in sel.get('derived', {}).items():
             src, mins = derived_source(spec)
             ok = [v for v in trials if v.split('+')[0] == src and eligible(v, mins)]
