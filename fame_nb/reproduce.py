@@ -151,8 +151,9 @@ PROFILES = {
                               # head of its own (the Amazon sets have two, brand and category; 11_pretrain), and FAME's own
                               # choice may be H = 1, a FAME without facets (Beauty's is)
                               derived={'fame-pre': ('fame', dict(n_heads=2))},
-                              # a chosen point at the top of one of the model's own dimensions (MODEL_SPACE) gets one
-                              # more seed-0 run there with this value (`edge_probes`): does the grid stop too early?
+                              # a chosen point at the top of one of the model's own dimensions (MODEL_SPACE) gets a
+                              # seed-0 run there with this value (`edge_probes`; the point's seeds if it beats the
+                              # winner's seed 0): does the grid stop too early?
                               probes={'fame': dict(n_heads=8, n_experts=8)}),
                   # knockouts of every trained FAME, then what the grid's runs and those knockouts say of each FAME component
                   # so far (the mechanism notebook on these runs: FAME + pre-training, the routers, the gate, the heads)
@@ -350,10 +351,10 @@ def is_probe(name:str) -> bool:
 
 def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=None) -> list[Cell]:
     """Seed re-runs of each model's selected point (seed 0 is the trial itself), its edge probes (`edge_probes`: seed
-    0, and the point's other seeds once that beats the chosen trial's seed 0; they do not enter the selection), and the derived variants (FAME + pre-training at the
-    best of FAME's trials that meets its minimums (`derived_source`), all seeds, with that trial's own seed re-runs
-    beside them: its twin without pre-training, `paper_table.pretraining_gain`), for every (dataset, model) whose trials
-    have all finished."""
+    0, and the point's other seeds once that beats the chosen trial's seed 0; they do not enter the selection), and
+    the derived variants (FAME + pre-training at the best of FAME's trials that meets its minimums (`derived_source`),
+    all seeds, with that trial's own seed re-runs beside them: its twin without pre-training,
+    `paper_table.pretraining_gain`), for every (dataset, model) whose trials have all finished."""
     p, out = PROFILES[profile], []
     sel = p['select']
     trials = paper_trials(profile)
