@@ -308,13 +308,15 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
     return [c for c in out if not models or c.base in models]
 
 # %% ../nbs/08_reproduce.ipynb #1f756608
+def _valid(runs_dir, dataset:str, v:str, seed:int=0) -> float:
+    "The run's validation NDCG@20 (its own selection protocol); -inf before it has run."
+    f = Path(runs_dir)/f'{dataset}__{v}__s{seed}.json'
+    return json.loads(f.read_text())['valid']['NDCG@20'] if f.exists() else -math.inf
+
 def selected_point(runs_dir, dataset:str, trials:list[str]) -> str|None:
     "The trial variant with the best validation NDCG@20 (seed 0; the run's own selection protocol), or None until all have run."
-    vals = {}
-    for v in trials:
-        f = Path(runs_dir)/f'{dataset}__{v}__s0.json'
-        if not f.exists(): return None
-        vals[v] = json.loads(f.read_text())['valid']['NDCG@20']
+    vals = {v: _valid(runs_dir, dataset, v) for v in trials}
+    if -math.inf in vals.values(): return None
     return max(trials, key=lambda v: (vals[v], -trials.index(v)))    # ties: the earlier trial
 
 def derived_source(spec) -> tuple[str, dict]:
@@ -326,11 +328,6 @@ def eligible(trial:str, minimum:dict) -> bool:
     from fame_nb.train import TrainConfig
     kw = variant(trial)[1]
     return all(kw.get(k, getattr(TrainConfig(), k)) >= v for k, v in minimum.items())
-
-def _valid(out_dir, dataset:str, v:str, seed:int=0) -> float:
-    "The run's validation NDCG@20 (its own selection protocol); -inf before it has run."
-    f = Path(out_dir)/'runs'/f'{dataset}__{v}__s{seed}.json'
-    return json.loads(f.read_text())['valid']['NDCG@20'] if f.exists() else -math.inf
 
 def edge_probes(chosen:str, probes:dict) -> dict[str, str]:
     """{dimension: probe variant} for each dimension of `probes` ({dimension: value beyond the searched ones}) on which
@@ -368,7 +365,7 @@ def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=No
             out += [Cell(ds, chosen[m], s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
                          {**_base(p, ds, m), **kw}) for s in seeds]
             for probe in edge_probes(chosen[m], sel.get('probes', {}).get(m, {})).values():
-                won = _valid(out_dir, ds, probe) > _valid(out_dir, ds, chosen[m])   # on seed 0: then it gets the same seeds
+                won = _valid(Path(out_dir)/'runs', ds, probe) > _valid(Path(out_dir)/'runs', ds, chosen[m])   # on seed 0: then the same seeds
                 out += [Cell(ds, probe, s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
                              {**_base(p, ds, m), **variant(probe)[1]}) for s in (range(max(seeds.stop, 1)) if won else [0])]
         for d, spec in sel.get('derived', {}).items():
