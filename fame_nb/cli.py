@@ -56,7 +56,7 @@ def _reproduce(a):
                   epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses,
                   jobs=a.jobs, threads=a.threads, models=a.models, executor=a.executor, gpus_per_cell=a.gpus_per_cell,
                   ray_address=a.ray_address, runner=a.runner, aggregate=a.aggregate, tuned_runs=a.tuned_from,
-                  until=until_time(a.until) if a.until else None)
+                  until=until_time(a.until) if a.until else None, tiers=a.tiers, long_hours=a.long_hours, long_slots=a.long_slots)
     away = f", {len(s['elsewhere'])} run by another reproduction" if s.get('elsewhere') else ''   # claims: 08_reproduce
     if s.get('waiting'): print(f"waiting for the tuned grid's choice (--tuned-from): {', '.join(s['waiting'])}")
     later = f", {len(s['deferred'])} deferred (would end after --until)" if s.get('deferred') else ''
@@ -138,6 +138,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--dry-run', action='store_true', help='list the cells (run / skip) and stop')
     r.add_argument('--until', metavar='WHEN', help="start only cells whose estimated time ends by WHEN (HH:MM local, "
                    "2026-12-02T08:20, or hours from now such as 2.5); defer the rest to the next reproduction")
+    r.add_argument('--long-hours', type=float, metavar='H', help="with --until: a session's whole window; cells longer than "
+                   "that fit no session, and --long-slots of them run anyway (resumed by the next session on this machine)")
+    r.add_argument('--long-slots', type=int, default=1, help='cells longer than --long-hours run at once (default 1; never every job)')
+    r.add_argument('--tiers', nargs='+', metavar='DATASETS:MODELS', help="run order: tier by tier, e.g. 'beauty,toys:fame,sasrec' "
+                   "'beauty,toys:*' '*:*' (then dataset by dataset, model by model)")
     r.add_argument('--analyses', action=argparse.BooleanOptionalAction, default=None,
                    help="run the profile's analysis notebooks (interpret, cost) after the tables; default: only when "
                         "no --datasets/--seeds/--variants subset is given")

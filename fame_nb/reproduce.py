@@ -17,9 +17,10 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'interpret_on', 'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point',
            'grid', 'selected_point', 'derived_source', 'eligible', 'edge_probes', 'is_probe', 'selected_cells',
            'experiments_dir', 'execute', 'cell_parameters', 'plain_command', 'run_cell', 'relative_paths',
-           'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun', 'run_order',
-           'model_order', 'GridBar', 'dry_run_prices', 'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report',
-           'until_time', 'fits', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
+           'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun', 'parse_tier',
+           'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'machine_paces', 'pace_for',
+           'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots', 'reproduce', 'run_tables',
+           'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -659,8 +660,20 @@ def begun(c:Cell, out_dir) -> bool:
     "Whether a killed run began `c` here: a `last.pt` in out_dir/checkpoints/<key>, from which it resumes."
     return (Path(out_dir)/'checkpoints'/c.key/'last.pt').exists()
 
-def run_order(cells:list[Cell], out_dir, models=(), datasets=()) -> list[Cell]:
-    """The order in which to run `cells`: first those a killed run began (`begun`: they resume), then dataset by dataset
+def parse_tier(s:str) -> tuple:
+    "A tier of `run_order` from the command line: 'DATASETS:MODELS', each a comma-separated list or `*` (any): (datasets, models), None for any."
+    if s.count(':') != 1: raise ValueError(f"--tiers {s!r}: expected DATASETS:MODELS, e.g. beauty,toys:fame,sasrec or ml-1m:*")
+    ds, ms = (None if p.strip() == '*' else tuple(x.strip() for x in p.split(',') if x.strip()) for p in s.split(':'))
+    if ds == () or ms == (): raise ValueError(f"--tiers {s!r}: an empty side; use * for any")
+    return ds, ms
+
+def tier_of(c:Cell, tiers=()) -> int:
+    "The index of the first of `tiers` ((datasets, models), None for any) that holds `c`; len(tiers) for none."
+    return next((i for i, (ds, ms) in enumerate(tiers) if (ds is None or c.dataset in ds) and (ms is None or c.base in ms)), len(tiers))
+
+def run_order(cells:list[Cell], out_dir, models=(), datasets=(), tiers=()) -> list[Cell]:
+    """The order in which to run `cells`: first those a killed run began (`begun`: they resume), then tier by tier
+    (`tiers`: (datasets, models) pairs, `tier_of`; none: one tier), and within a tier dataset by dataset
     in the order of `datasets` (the grid's, done cells included; the others after them, as they come in `cells`), and
     within a dataset model by model in the order of `models` (a profile's; the others after them, as they come), so that
     a tuned model's trials, and then (`more`) its seed re-runs, finish before the next model's trials begin, and a
@@ -668,7 +681,7 @@ def run_order(cells:list[Cell], out_dir, models=(), datasets=()) -> list[Cell]:
     the next dataset's trials)."""
     models = list(dict.fromkeys([*models, *(c.base for c in cells)]))
     datasets = list(dict.fromkeys([*datasets, *(c.dataset for c in cells)]))
-    return sorted(cells, key=lambda c: (not begun(c, out_dir), datasets.index(c.dataset), models.index(c.base)))   # stable: the grid's order otherwise
+    return sorted(cells, key=lambda c: (not begun(c, out_dir), tier_of(c, tiers), datasets.index(c.dataset), models.index(c.base)))   # stable: the grid's order otherwise
 
 def model_order(profile:str, models=None) -> list[str]:
     "The model order `reproduce` runs a grid in: the `models` asked for (`--models`), else the profile's, its derived ones last."
@@ -772,10 +785,10 @@ def machine_pace(out_dir, tuned_runs=None, data_dir=None, cell=None, **kw) -> tu
     "`machine_paces` for `cell` (`pace_for`; without one, the overall pace): (pace, how many cells it rests on)."
     return pace_for(machine_paces(out_dir, tuned_runs, data_dir, **kw), cell)
 
-def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, select=False):
+def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, select=False, long=None):
     """Print `cells` in the order they will run (the finished first, `skip`; then `todo`, `run`), each with its estimated
     CPU hours (`dry_run_prices`) and the resources `ex` gives it, then the total; `select`: the profile chooses points
-    whose seed re-runs are not priced yet."""
+    whose seed re-runs are not priced yet; `long`: a reproduction's `LongSlots`, which cells no session holds."""
     prices, basis = dry_run_prices(todo, out_dir, tuned_runs, data_dir) if todo else ({}, '')
     for c in [c for c in cells if c not in todo] + todo:
         h = prices.get(c.key, (math.nan,))[0]
@@ -790,6 +803,10 @@ def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, sel
     how = "its dataset and model's pace where listed, else the overall one" if own else 'that'
     if n: print(f'pace  this machine takes {p:.2f}x the priced seconds per epoch now (its {n} latest cells here, `machine_pace`)'
                 + ''.join(f'; {ds}:{m} {paces[ds, m][0]:.2f}x ({paces[ds, m][1]} cells)' for ds, m in own) + f'; `--until` multiplies each estimate by {how}')
+    if long is not None and todo:
+        over = [c for c in todo if long.over(prices.get(c.key, (math.nan,))[0] * pace_for(paces, c)[0])]
+        print(f'long  {len(over)} cells fit no session of {long.hours:.1f} h at this pace: {long.n} at a time run anyway (`LongSlots`)'
+              + (f', first {over[0].key}' if over else ''))
 
 def _waiting(profile, datasets, variants, models, tuned_runs, missing=()) -> list[str]:
     "The `dataset:model`s of a `tuned` profile whose cells wait for the tuned grid's choice: none made yet in `tuned_runs` (`tuned_point`)."
@@ -823,18 +840,41 @@ def fits(hours:float, until:float|None, now:float|None=None, margin:float=DEADLI
     if math.isnan(hours): return False
     return (time.time() if now is None else now) + margin * hours * 3600 <= until
 
-def _before(run, until, hours:dict, c, pace=None, **kw):
+class LongSlots:
+    """Room for the cells no session can hold. With `until`, a cell whose estimate (times its pace and `DEADLINE_MARGIN`)
+    is longer than `hours`, the whole window a session gives the grid, is deferred by every session: it never runs. Up to
+    `n` such cells run at once anyway (`take`), as they come in the grid's order; the session's end stops them with the
+    grid, and they resume from their `last.pt` where the next session has the same machine (on a new one their epochs are
+    lost: `n` bounds that risk to `n` cores). A begun one takes a slot whether one is free or not (`force`)."""
+    def __init__(self, hours:float, n:int=1): self.hours, self.n, self.held, self.lock = float(hours), int(n), set(), threading.Lock()
+    def over(self, hours:float) -> bool: return not math.isnan(hours) and DEADLINE_MARGIN * hours > self.hours
+    def take(self, key:str, force=False) -> bool:
+        with self.lock:
+            if len(self.held) >= self.n and not force: return False
+            self.held.add(key); return True
+    def give(self, key:str):
+        with self.lock: self.held.discard(key)
+
+def _before(run, until, hours:dict, c, pace=None, resume=(), long=None, **kw):
     """`run(c, **kw)` if `c` fits before `until` (`hours`: each key's estimate, times `pace(c)`: this machine's
-    `machine_pace` for it, 1 without), else ('deferred', 0, why) without claiming it."""
+    `machine_pace` for it, 1 without) or resumes (`resume`: the keys of begun cells), or if it fits no session and takes
+    one of the `long` slots (`LongSlots`), which it holds while it runs; else ('deferred', 0, why) without claiming it."""
     h, p = hours.get(c.key, math.nan), (pace(c) if pace else 1.0)
-    if fits(h * p, until): return run(c, **kw)
-    return 'deferred', 0.0, 'not priced' if math.isnan(h) else f'~{h:.1f} h' + (f' x {p:.2f} (this machine\'s pace)' if p != 1.0 else '') + ' would end after --until' 
+    if long is not None and long.over(h * p) and long.take(c.key, force=c.key in resume):
+        try: return run(c, **kw)
+        finally: long.give(c.key)
+    if c.key in resume or fits(h * p, until): return run(c, **kw)
+    if math.isnan(h): return 'deferred', 0.0, 'not priced'
+    why = f'~{h:.1f} h' + (f' x {p:.2f} (this machine\'s pace)' if p != 1.0 else '')
+    if long is not None and long.over(h * p): return 'deferred', 0.0, why + f' fits no session ({long.hours:.1f} h) and the long slots ({long.n}) are taken'
+    return 'deferred', 0.0, why + ' would end after --until' 
 
 # %% ../nbs/08_reproduce.ipynb #733542bb
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
-              executor=None, gpus_per_cell=None, ray_address=None, runner='papermill', tuned_runs=None, until=None) -> dict:
+              executor=None, gpus_per_cell=None, ray_address=None, runner='papermill', tuned_runs=None, until=None,
+              tiers=None, long_hours=None, long_slots=1) -> dict:
     """Run every missing cell of the grid through an `executor` (`08a_executors`: 'serial', 'local' (the default when
     `jobs` > 1) or 'ray'), `jobs` at a time with `threads` torch threads (CPUs) each (`cell_threads`; Ray: 1, and
     `gpus_per_cell` of a GPU, on the cluster at `ray_address` or a local runtime), keep going past failures, then
@@ -847,13 +887,19 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     `runner` 'plain' executes the cells without Jupyter (`plain_command`); `tuned_runs`: the runs folder of the grid
     whose chosen points a `tuned` profile takes (`tuned_point`). `dry_run` lists the cells (run / skip) with each one's
     estimated CPU hours (`dry_run_prices`) and stops. `until`: a UNIX time by which every cell it starts should end
-    (`fits`); the rest are deferred to the next reproduction. Returns done/skipped/failed/elsewhere/deferred/waiting keys."""
+    (`fits`); the rest are deferred to the next reproduction, except that with `long_hours` (the window a whole session
+    gives), up to `long_slots` cells longer than that run anyway (`LongSlots`; local executor). `tiers`: the order of
+    `run_order` ('DATASETS:MODELS' strings or (datasets, models) pairs). Returns done/skipped/failed/elsewhere/deferred/waiting keys."""
     from fame_nb.executors import make_executor
     ex = make_executor(executor, jobs, threads, gpus_per_cell, ray_address, device)   # checks them all; starts nothing
     jobs, threads = ex.jobs, ex.cpus
     if runner not in RUNNERS: raise ValueError(f"runner={runner!r}: expected one of {', '.join(map(repr, RUNNERS))}")
     tuned_runs = Path(tuned_runs).absolute() if tuned_runs else None
     grid(profile, datasets, seeds, variants, epochs, patience, models, tuned_runs=tuned_runs)   # bad names fail here: nothing read, no kernel
+    tiers = [parse_tier(t) if isinstance(t, str) else t for t in tiers or ()]
+    for ds, ms in tiers: grid(profile, ds and list(ds), variants=variants, models=ms and list(ms), tuned_runs=tuned_runs)
+    if long_hours is not None and ex.name == 'ray': raise ValueError("long_hours (--long-hours): the local executor only; Ray's tasks share no slots")
+    long = LongSlots(long_hours, max(0, min(long_slots, jobs - 1))) if long_hours is not None and until is not None else None
     out_dir, figures_dir = _dirs(out_dir, figures_dir)
     where, asked = f'results -> {out_dir}/, figures -> {figures_dir}/', dict(out_dir=str(out_dir), figures_dir=str(figures_dir))
     out_dir, figures_dir = out_dir.absolute(), figures_dir.absolute()      # here, once: not in the cells' threads
@@ -865,7 +911,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                 if c.dataset not in missing]
     cells = cells_now()
     todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, model_order(profile, models),
-                     [c.dataset for c in cells])   # the grid's dataset order: a dataset with one cell left still comes first
+                     [c.dataset for c in cells], tiers)   # the grid's dataset order: a dataset with one cell left still comes first
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
                    done=[], failed={}, elsewhere=[], deferred=[], executor=ex.name, jobs=jobs, threads=threads,
                    gpus_per_cell=ex.gpus, waiting=_waiting(profile, datasets, variants, models, tuned_runs, missing), **asked)
@@ -874,21 +920,21 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         print(f'executor {ex.describe()}')
         print(where)
         if summary['waiting']: print(f"wait  {', '.join(summary['waiting'])}: not tuned yet in {tuned_runs}")
-        dry_run_report(cells, todo, ex, out_dir, tuned_runs, data_dir, select='select' in PROFILES[profile])
+        dry_run_report(cells, todo, ex, out_dir, tuned_runs, data_dir, select='select' in PROFILES[profile], long=long)
         if analyses and aggregate: _dry_run_analyses(profile, todo, out_dir, figures_dir, data_dir, device, redo_analyses)
         return summary
     result = lambda c: out_dir/'runs'/f'{c.key}.json'
     task = functools.partial(run_claimed, out_dir=out_dir, data_dir=data_dir, device=device, runner=runner)
-    hours = {}   # with `until`: each cell's estimated hours, priced as it becomes known
-    def price(cs):   # a begun cell resumes whatever the deadline (0 hours): deferred, its epochs would go with the machine all the same
+    hours, resume = {}, set()   # with `until`: each cell's estimated hours, priced as it becomes known; the begun ones
+    def price(cs):   # a begun cell resumes whatever the deadline: deferred, its epochs would go with the machine all the same
         if until is not None and (new := [c for c in cs if c.key not in hours]):
             hours.update({k: h for k, (h, _) in dry_run_prices(new, out_dir, tuned_runs, data_dir)[0].items()})
-            hours.update({c.key: 0.0 for c in new if begun(c, out_dir)})
+            resume.update(c.key for c in new if begun(c, out_dir))
     paced = {}   # this machine's paces (`machine_paces`), measured again at most every PACE_TTL_S
     def pace(c):
         if time.time() - paced.get('t', -math.inf) > PACE_TTL_S: paced.update(t=time.time(), p=machine_paces(out_dir, tuned_runs, data_dir))
         return pace_for(paced['p'], c)[0]
-    if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace)
+    if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace, resume=resume, long=long)
     away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only
         if status == 'deferred':
