@@ -81,7 +81,7 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
     # whose window left is shorter: a cell that fits a whole session is not long, it waits for the next one
     mkdir -p "$GRIDLOG"
     if [ -z "$long" ] && [ -z "$nolong" ]; then
-      read -r w_until w_hours < "$GRIDLOG/window" 2>/dev/null
+      w_until=; w_hours=; [ -f "$GRIDLOG/window" ] && read -r w_until w_hours < "$GRIDLOG/window"
       if [ "$w_until" = "$until" ] && [ -n "$w_hours" ]; then long=$w_hours
       else long=$(.venv/bin/python -c 'import sys, time, datetime; print(f"{(datetime.datetime.fromisoformat(sys.argv[1]).timestamp() - time.time()) / 3600:.2f}")' "$until") || return 2
         echo "$until $long" > "$GRIDLOG/window"; fi
