@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.." || exit 1
 GRIDTREE=${GRIDTREE:-/tmp/gridtree}
 DATA=${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}
 RUNS=${RUNS:-results/paper/runs}
+# beside a running grid (its cells use every core, one thread each) the table and the analyses take one thread too:
+# two more would only slow the grid's cells, whose pace `--until` counts on
+scripts/grid.sh status 2>/dev/null | grep -q ': running' && export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 names=()
 [ -d "$RUNS" ] || { echo "nothing new: no $RUNS"; exit 0; }
 for j in $(git ls-files --others --exclude-standard "$RUNS" | grep '\.json$'); do
