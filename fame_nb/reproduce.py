@@ -805,8 +805,8 @@ def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, sel
                 + ''.join(f'; {ds}:{m} {paces[ds, m][0]:.2f}x ({paces[ds, m][1]} cells)' for ds, m in own) + f'; `--until` multiplies each estimate by {how}')
     if long is not None and todo:
         over = [c for c in todo if long.over(prices.get(c.key, (math.nan,))[0] * pace_for(paces, c)[0])]
-        print(f'long  {len(over)} cells fit no session of {long.hours:.1f} h at this pace: {long.n} at a time run anyway (`LongSlots`)'
-              + (f', first {over[0].key}' if over else ''))
+        print(f'long  {len(over)} cells fit no session of {long.hours:.1f} h at this pace: {long.n} at a time run anyway (`LongSlots`), '
+              'before the others (after the begun ones)' + (f', first {over[0].key}' if over else ''))
 
 def _waiting(profile, datasets, variants, models, tuned_runs, missing=()) -> list[str]:
     "The `dataset:model`s of a `tuned` profile whose cells wait for the tuned grid's choice: none made yet in `tuned_runs` (`tuned_point`)."
@@ -935,6 +935,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         if time.time() - paced.get('t', -math.inf) > PACE_TTL_S: paced.update(t=time.time(), p=machine_paces(out_dir, tuned_runs, data_dir))
         return pace_for(paced['p'], c)[0]
     if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace, resume=resume, long=long)
+    if long is not None and long.n:   # the cells no session holds first (after the begun ones): a slot takes one as the
+        first = {c.key for c in todo if c.key in resume or long.over(hours.get(c.key, math.nan) * pace(c))}   # session starts,
+        todo = sorted(todo, key=lambda c: c.key not in first)   # and runs it for the whole session; the others defer at once
     away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only
         if status == 'deferred':
