@@ -860,13 +860,14 @@ def _before(run, until, hours:dict, c, pace=None, resume=(), long=None, **kw):
     `machine_pace` for it, 1 without) or resumes (`resume`: the keys of begun cells), or if it fits no session and takes
     one of the `long` slots (`LongSlots`), which it holds while it runs; else ('deferred', 0, why) without claiming it."""
     h, p = hours.get(c.key, math.nan), (pace(c) if pace else 1.0)
-    if long is not None and long.over(h * p) and long.take(c.key, force=c.key in resume):
+    over = long is not None and long.over(h * p)
+    if over and long.take(c.key, force=c.key in resume):
         try: return run(c, **kw)
         finally: long.give(c.key)
     if c.key in resume or fits(h * p, until): return run(c, **kw)
     if math.isnan(h): return 'deferred', 0.0, 'not priced'
     why = f'~{h:.1f} h' + (f' x {p:.2f} (this machine\'s pace)' if p != 1.0 else '')
-    if long is not None and long.over(h * p): return 'deferred', 0.0, why + f' fits no session ({long.hours:.1f} h) and the long slots ({long.n}) are taken'
+    if over: return 'deferred', 0.0, why + f' fits no session ({long.hours:.1f} h) and the long slots ({long.n}) are taken'
     return 'deferred', 0.0, why + ' would end after --until' 
 
 # %% ../nbs/08_reproduce.ipynb #733542bb
