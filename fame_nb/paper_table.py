@@ -18,8 +18,8 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'PAPER_CLAIM', 'load_runs', 'choose', 'betainc', 't_pvalue',
            'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test',
            'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops',
-           'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'against_published', 'verdict',
-           'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table',
+           'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours', 'against_published',
+           'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table',
            'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
@@ -452,14 +452,16 @@ def price(cells, runs:pd.DataFrame, scales:dict|None=None) -> dict:
     return {c.key: run_hours(runs, c.dataset, c.variant, list(dict.fromkeys([c.base, c.model])),
                              float(c.overrides.get('lr', TrainConfig.lr)), scales) for c in cells}
 
-BUDGET_COLUMNS = ['dataset', 'model', 'trials_left', 'seeds_left', 'hours_left', 'seconds_per_epoch', 'basis']
+BUDGET_COLUMNS = ['dataset', 'model', 'trials_left', 'seeds_left', 'hours_left', 'seconds_per_epoch', 'basis', 'core']
 
 def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=None) -> pd.DataFrame:
     """Per (dataset, model) of `chosen` (`choose`): the planned tuning trials and seed re-runs not finished, and the
     estimated single-thread CPU hours they need (see above); nan where nothing measured prices them. `plan`: as
     `plan_of`; `scales`: as `epoch_flops`. A begun run counts whole. A derived model's seeds include those of its twin
-    trial without pre-training (unless that is its source's chosen point, seeded already)."""
+    trial without pre-training (unless that is its source's chosen point, seeded already). `core`: the model is among those
+    the plan seeds most (issue 12: SASRec, FMLP-Rec, FAME, FAME + pre-training), whose runs give a dataset its verdict."""
     trials, want = plan['trials'], plan.get('seeds', {})
+    most = max(want.values(), default=1)
     from fame_nb.reproduce import derived_source
     src = {m: derived_source(s)[0] for m, s in plan.get('derived', {}).items()}
     rows = []
@@ -487,8 +489,29 @@ def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=N
                 hours += n_twin * (float(tw.epochs_run.mean()) if len(tw) else ep_seed) * seconds_per_epoch(runs, ds, [src[m]], scales)[0] / 3600
         rows.append(dict(dataset=ds, model=m, trials_left=len(left), seeds_left=n_seeds, hours_left=hours if left or n_seeds else 0.0,
                          seconds_per_epoch=spe, basis=who + ('; trial epochs: ' + ', '.join(
-                             f'{n} {EPOCH_BASES[b]}' for b, n in how_ep.items()) if len(how_ep) else '')))
+                             f'{n} {EPOCH_BASES[b]}' for b, n in how_ep.items()) if len(how_ep) else ''), core=want.get(m, 1) == most))
     return pd.DataFrame(rows, columns=BUDGET_COLUMNS)
+
+# %% ../nbs/15_paper_table.ipynb #d17d6910
+def verdict_hours(bu:pd.DataFrame) -> str:
+    """What each dataset's verdict still needs, in words, from a `budget` frame: the CPU hours of its `core` models' runs
+    left (their comparison gives the verdict; the other baselines can only raise the best baseline, so they can turn
+    a FAME lead into a loss, never a loss into a lead), then of the rest; '' when nothing is left or without `core`."""
+    if 'core' not in bu or not len(bu): return ''
+    bu = bu.assign(core=bu.core.astype(str).str.lower() == 'true')
+    def per(rows):
+        out = []
+        for ds, g in rows.groupby('dataset', sort=False):
+            g = g[(g.trials_left > 0) | (g.seeds_left > 0)]
+            if not len(g): out.append(f'{ds} none'); continue
+            h = g.hours_left
+            out.append(f"{ds} {'not priced' if h.isna().all() else f'{h.sum():.1f} h' + (' (some not priced)' if h.isna().any() else '')}")
+        return ', '.join(out)
+    core, rest = bu[bu.core], bu[~bu.core]
+    if not ((bu.trials_left > 0) | (bu.seeds_left > 0)).any(): return ''
+    return (f"To each dataset's verdict, the runs left of {', '.join(dict.fromkeys(core.model))} (seeded most; the other "
+            f"baselines can only raise the best baseline): {per(core)}" + (f"; then the other models: {per(rest)}" if len(rest) else '') + '.')
+
 
 # %% ../nbs/15_paper_table.ipynb #f5d548ac
 PUBLISHED = [   # (dataset, model, metric, value, source)
@@ -702,7 +725,8 @@ def _md_budget(bu:pd.DataFrame, scales:dict) -> list[str]:
                      r.basis if not math.isnan(r.hours_left) else 'nothing measured prices it') for r in todo.itertuples(index=False)], 'llrrrrl')
     return L + ['', f"**{int((priced.trials_left + priced.seeds_left).sum())} runs priced at {priced.hours_left.sum():.0f} CPU hours**"
                 + (f"; {int((todo.trials_left + todo.seeds_left).sum() - (priced.trials_left + priced.seeds_left).sum())} runs "
-                   f"({', '.join(sorted(set(todo.dataset) - set(priced.dataset)) or ['some'])}) not priced." if len(priced) < len(todo) else '.')]
+                   f"({', '.join(sorted(set(todo.dataset) - set(priced.dataset)) or ['some'])}) not priced." if len(priced) < len(todo) else '.')] + (
+                ['', h] if (h := verdict_hours(bu)) else [])
 
 def _md_sharpness(sh:pd.DataFrame) -> list[str]:
     "Each choice's validation margin over the runner-up, against the spread of its seeds (`sharpness`)."
@@ -882,7 +906,7 @@ def verdict_markdown(path) -> str:
     left = '' if todo is None or not len(todo) else (
         f"\n\nStill to run: {int((todo.trials_left + todo.seeds_left).sum())} runs, about {todo.hours_left.sum():.0f} "
         "single-thread CPU hours on the machine that measured the rest" + (f" ({', '.join(sorted(set(todo[todo.hours_left.isna()].dataset)))}: "
-        "not priced)" if todo.hours_left.isna().any() else '') + " (`results/paper_table.md`, What is left).")
+        "not priced)" if todo.hours_left.isna().any() else '') + " (`results/paper_table.md`, What is left). " + verdict_hours(bu)).rstrip()
     claim = claim_verdict(imp)
     return ("**The paper's table, verdict so far** (`results/paper_table.md`; † and 'provisionally' mark tuning "
             "that has not finished)" + (f". The paper's claim, FAME +{PAPER_CLAIM[0]}% to +{PAPER_CLAIM[1]}% NDCG@20 over the "
