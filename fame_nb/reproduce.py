@@ -889,7 +889,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     whose chosen points a `tuned` profile takes (`tuned_point`). `dry_run` lists the cells (run / skip) with each one's
     estimated CPU hours (`dry_run_prices`) and stops. `until`: a UNIX time by which every cell it starts should end
     (`fits`); the rest are deferred to the next reproduction, except that with `long_hours` (the window a whole session
-    gives), up to `long_slots` cells longer than that run anyway (`LongSlots`; local executor). `tiers`: the order of
+    gives), up to `long_slots` cells longer than that run anyway (`LongSlots`; local executor); a slot given back before
+    `until` takes the next such cell. `tiers`: the order of
     `run_order` ('DATASETS:MODELS' strings or (datasets, models) pairs). Returns done/skipped/failed/elsewhere/deferred/waiting keys."""
     from fame_nb.executors import make_executor
     ex = make_executor(executor, jobs, threads, gpus_per_cell, ray_address, device)   # checks them all; starts nothing
@@ -939,9 +940,10 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     if long is not None and long.n:   # the cells no session holds first (after the begun ones): a slot takes one as the
         first = {c.key for c in todo if c.key in resume or long.over(hours.get(c.key, math.nan) * pace(c))}   # session starts,
         todo = sorted(todo, key=lambda c: c.key not in first)   # and runs it for the whole session; the others defer at once
-    away = {}   # key: cell, for the cells another reproduction holds
+    away, slotless = {}, {}   # key: cell, for the cells another reproduction holds; for those the long slots had no room for
     def record(c, status, sec, msg):  # in the calling thread only
         if status == 'deferred':
+            if long is not None and long.over(hours.get(c.key, math.nan) * pace(c)): slotless[c.key] = c
             summary['deferred'].append(c.key); view.say(f"defer {c.key}  ({msg})"); view.advance(c, 1.0); return
         if status == 'elsewhere':
             if result(c).exists(): summary['elsewhere'].append(c.key); view.advance(c, 1.0)
@@ -965,8 +967,11 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         view.grow(len(new)); price(new)
         return new
     tried = set()
-    def more():   # after each finished cell: the seed re-runs its trial made known start in the slot it left
-        new = fresh(); tried.update(c.key for c in new); return new
+    def more():   # after each finished cell: the seed re-runs its trial made known start in the slot it left, and a
+        new = fresh(); tried.update(c.key for c in new)   # long slot a cell gave back takes the next cell that had no room
+        if slotless and len(long.held) < long.n and time.time() < until:   # (it resumes next session, as the first one would)
+            c = slotless.pop(next(iter(slotless))); summary['deferred'].remove(c.key); view.grow(1); new.append(c)
+        return new
     try:
         while todo:   # again only for what is left when the executor is done (cells another reproduction gave up)
             tried |= {c.key for c in todo}
