@@ -845,15 +845,24 @@ class LongSlots:
     is longer than `hours`, the whole window a session gives the grid, is deferred by every session: it never runs. Up to
     `n` such cells run at once anyway (`take`), as they come in the grid's order; the session's end stops them with the
     grid, and they resume from their `last.pt` where the next session has the same machine (on a new one their epochs are
-    lost: `n` bounds that risk to `n` cores). A begun one takes a slot whether one is free or not (`force`)."""
-    def __init__(self, hours:float, n:int=1): self.hours, self.n, self.held, self.lock = float(hours), int(n), set(), threading.Lock()
+    lost: `n` bounds that risk to `n` cores). A begun one takes a slot whether one is free or not (`force`). A cell
+    that found no slot free waits (`waiting`, in the grid's order) until `next` hands it to a slot given back."""
+    def __init__(self, hours:float, n:int=1):
+        self.hours, self.n, self.held, self.waiting, self.lock = float(hours), int(n), set(), {}, threading.Lock()
     def over(self, hours:float) -> bool: return not math.isnan(hours) and DEADLINE_MARGIN * hours > self.hours
-    def take(self, key:str, force=False) -> bool:
+    def take(self, key:str, force=False, cell=None) -> bool:
         with self.lock:
-            if len(self.held) >= self.n and not force: return False
-            self.held.add(key); return True
+            if len(self.held) >= self.n and not force:
+                if cell is not None: self.waiting[key] = cell
+                return False
+            self.held.add(key); self.waiting.pop(key, None); return True
     def give(self, key:str):
         with self.lock: self.held.discard(key)
+    def next(self, ready=lambda key: True):
+        "The first waiting cell that is `ready`, taken off the wait, if a slot is free (it claims it when it runs); else None."
+        with self.lock:
+            if len(self.held) >= self.n: return None
+            return next((self.waiting.pop(k) for k in list(self.waiting) if ready(k)), None)
 
 def _before(run, until, hours:dict, c, pace=None, resume=(), long=None, **kw):
     """`run(c, **kw)` if `c` fits before `until` (`hours`: each key's estimate, times `pace(c)`: this machine's
@@ -861,7 +870,7 @@ def _before(run, until, hours:dict, c, pace=None, resume=(), long=None, **kw):
     one of the `long` slots (`LongSlots`), which it holds while it runs; else ('deferred', 0, why) without claiming it."""
     h, p = hours.get(c.key, math.nan), (pace(c) if pace else 1.0)
     over = long is not None and long.over(h * p)
-    if over and long.take(c.key, force=c.key in resume):
+    if over and long.take(c.key, force=c.key in resume, cell=c):
         try: return run(c, **kw)
         finally: long.give(c.key)
     if c.key in resume or fits(h * p, until): return run(c, **kw)
@@ -940,10 +949,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     if long is not None and long.n:   # the cells no session holds first (after the begun ones): a slot takes one as the
         first = {c.key for c in todo if c.key in resume or long.over(hours.get(c.key, math.nan) * pace(c))}   # session starts,
         todo = sorted(todo, key=lambda c: c.key not in first)   # and runs it for the whole session; the others defer at once
-    away, slotless = {}, {}   # key: cell, for the cells another reproduction holds; for those the long slots had no room for
+    away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only
         if status == 'deferred':
-            if long is not None and long.over(hours.get(c.key, math.nan) * pace(c)): slotless[c.key] = c
             summary['deferred'].append(c.key); view.say(f"defer {c.key}  ({msg})"); view.advance(c, 1.0); return
         if status == 'elsewhere':
             if result(c).exists(): summary['elsewhere'].append(c.key); view.advance(c, 1.0)
@@ -969,8 +977,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     tried = set()
     def more():   # after each finished cell: the seed re-runs its trial made known start in the slot it left, and a
         new = fresh(); tried.update(c.key for c in new)   # long slot a cell gave back takes the next cell that had no room
-        if slotless and len(long.held) < long.n and time.time() < until:   # (it resumes next session, as the first one would)
-            c = slotless.pop(next(iter(slotless))); summary['deferred'].remove(c.key); view.grow(1); new.append(c)
+        if long is not None and time.time() < until and (c := long.next(lambda k: k in summary['deferred'])):   # recorded
+            summary['deferred'].remove(c.key); view.grow(1); new.append(c)   # deferrals only (it resumes next session, as the first would)
         return new
     try:
         while todo:   # again only for what is left when the executor is done (cells another reproduction gave up)
