@@ -497,7 +497,7 @@ def verdict_hours(bu:pd.DataFrame) -> str:
     """What each dataset's verdict still needs, in words, from a `budget` frame: the CPU hours of its `core` models' runs
     left (their comparison gives the verdict; the other baselines can only raise the best baseline, so they can turn
     a FAME lead into a loss, never a loss into a lead), then of the rest; '' when nothing is left or without `core`."""
-    if 'core' not in bu or not len(bu): return ''
+    if 'core' not in bu or not ((bu.trials_left > 0) | (bu.seeds_left > 0)).any(): return ''
     bu = bu.assign(core=bu.core.astype(str).str.lower() == 'true')
     def per(rows):
         out = []
@@ -508,7 +508,6 @@ def verdict_hours(bu:pd.DataFrame) -> str:
             out.append(f"{ds} {'not priced' if h.isna().all() else f'{h.sum():.1f} h' + (' (some not priced)' if h.isna().any() else '')}")
         return ', '.join(out)
     core, rest = bu[bu.core], bu[~bu.core]
-    if not ((bu.trials_left > 0) | (bu.seeds_left > 0)).any(): return ''
     return (f"To each dataset's verdict, the runs left of {', '.join(dict.fromkeys(core.model))} (seeded most; the other "
             f"baselines can only raise the best baseline): {per(core)}" + (f"; then the other models: {per(rest)}" if len(rest) else '') + '.')
 
