@@ -18,9 +18,9 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'PAPER_CLAIM', 'load_runs', 'choose', 'betainc', 't_pvalue',
            'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test',
            'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops',
-           'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours', 'against_published',
-           'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table',
-           'verdict_markdown', 'beauty_reading']
+           'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours', 'empty_cells',
+           'against_published', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure',
+           'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -512,6 +512,31 @@ def verdict_hours(bu:pd.DataFrame) -> str:
             f"baselines can only raise the best baseline): {per(core)}" + (f"; then the other models: {per(rest)}" if len(rest) else '') + '.')
 
 
+# %% ../nbs/15_paper_table.ipynb #277d91f8
+def empty_cells(sm:pd.DataFrame, bu:pd.DataFrame|None=None, derived:dict|None=None, absent=()) -> list[str]:
+    """Why the test tables' empty cells (—) are empty, a markdown item per dataset with any (`summarise`'s frame `sm`):
+    an `absent` dataset's files were not found; else its models without a run, with the CPU hours their planned runs
+    need (`budget`'s frame `bu`), and each `derived` model whose source model's tuning is not finished."""
+    from fame_nb.reproduce import derived_source
+    hours = bu.set_index(['dataset', 'model']).hours_left.to_dict() if bu is not None and len(bu) else {}
+    out = []
+    for ds, g in sm.groupby('dataset', sort=False):
+        if ds in absent:
+            out.append(f"- **{ds}**: no run can exist: its files were not found in the data folder the table was computed "
+                       "with (`--data-dir`); an optional dataset of the plan, run only where its files are."); continue
+        status = g.set_index('model').status.to_dict()
+        empty = list(g[g.seeds == 0].model)
+        waits = {m: derived_source(derived[m])[0] for m in empty if m in (derived or {})}
+        waits = {m: s for m, s in waits.items() if status.get(s, 'complete') != 'complete'}
+        todo = [m for m in empty if m not in waits]
+        h = [hours.get((ds, m), math.nan) for m in todo]
+        h = 'not priced' if all(math.isnan(x) for x in h) else f"~{np.nansum(h):.1f} CPU h of planned runs" + (
+            ', some not priced' if any(math.isnan(x) for x in h) else '')
+        parts = ([f"{', '.join(todo)}: not run yet ({h}; `What is left`)"] if todo else []) + [
+                 f"{m}: waits for {s}'s tuning ({status[s]}), whose best trial it runs at" for m, s in waits.items()]
+        if parts: out.append(f"- **{ds}**: " + '; '.join(parts) + '.')
+    return out
+
 # %% ../nbs/15_paper_table.ipynb #f5d548ac
 PUBLISHED = [   # (dataset, model, metric, value, source)
     ('beauty', 'sasrec', 'HR@10', 0.0921, 'eSASRec benchmark: SASRec, sampled softmax'),
@@ -622,7 +647,7 @@ def _md_header(runs:pd.DataFrame, runs_dir, dsets:list) -> list[str]:
             + (f" ({runs.attrs.get('skipped_old', 0)} older runs without both protocols left out)" if runs.attrs.get('skipped_old') else '')
             + f". Model and epoch chosen on **{', '.join(PROTOCOL_NAMES[s] for s in sel) or '—'}** validation NDCG@20; "
             "mean ± std over the seeds of the chosen point; † = the model's tuning trials are not all done (provisional "
-            "choice); — = no run."
+            "choice); — = no run (why: under the tables)."
             + (f" {n_chunked} of the {len(runs)} runs trained with `length_chunks` (the same batches, loss and gradient; other "
                "dropout draws: `06_train`)." if n_chunked else '')
             + (f" {n_bf16} of the {len(runs)} runs computed the loss's item products in bf16 (`ce_dtype`, fp32 sums and "
@@ -865,7 +890,11 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
-    L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models), *_md_comparisons(imp, vs, pg),
+    from fame_nb.reproduce import PROFILES, _available    # an optional dataset (ML-20M) whose files are not there
+    absent = {d for d in PROFILES.get(profile, {}).get('optional', []) if data_dir and d in dsets and not _available(d, data_dir)}
+    empty = empty_cells(sm, bu, derived, absent) if len(sm) else []
+    L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
+         *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
          *_md_by_history(bh, comps), *_md_tuning(sm, derived), *_md_budget(bu, scales), *_md_sharpness(sh), *_md_matched(mt, fit),
          *_md_published(ap)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
