@@ -10,7 +10,7 @@ __all__ = ['KNOWN_DATASETS', 'ItemTable', 'SeqDataset', 'DataError', 'DataFilesN
            'load_dataset', 'dataset_stats']
 
 # %% ../nbs/00_data.ipynb #6c7757a9
-import csv, html, importlib.util, io, json, os, re, sys
+import collections, csv, html, importlib.util, io, json, os, re, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -370,7 +370,7 @@ def s3rec_item_table(n_items, item2attrs, names=None, titles=None, category_leve
     leading = {a[0] for a in item2attrs.values() if a} - {a for v in item2attrs.values() for a in v[1:]}
     placeholders = {a for a in leading if a in names and not names[a][0] and names[a][1] == 'inferred'}
     brands = brand_attributes(item2attrs, placeholders)
-    count = pd.Series([n for n, _ in names.values()]).value_counts() if names else pd.Series(dtype=int)
+    count = collections.Counter(n for n, _ in names.values())   # a dict: looked up once per attribute
     label = lambda a: names[a][0] if a in names and names[a][0] and count[names[a][0]] == 1 else f'#{a}'
     name = lambda a: names.get(a, ('', ''))[0]
     text = {k: [''] * (n_items + 1) for k in ('title', 'keywords', 'brand', 'categories')}

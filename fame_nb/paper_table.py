@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_paper_table.ipynb #1aeb6e8d
 from __future__ import annotations
-import json, math
+import functools, json, math
 from pathlib import Path
 
 import numpy as np
@@ -379,24 +379,26 @@ def by_history(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame
                             p_seeds=paired_t([f[k].mean() for f in fs], [b[k].mean() for b in bs])[1], common_seeds=len(common)))
     return pd.DataFrame(out, columns=HISTORY_COLUMNS)
 
-def history_lengths(datasets, data_dir) -> dict:
-    "{dataset: each user's test history length (its sequence length - 1, in the data's user order)} for the datasets whose files are found."
+def history_lengths(datasets, data_dir, load=None) -> dict:
+    """{dataset: each user's test history length (its sequence length - 1, in the data's user order)} for the datasets
+    whose files are found (`load`: a dataset's name -> its `Dataset`, default `load_dataset` from `data_dir`)."""
     from fame_nb.data import DataError, load_dataset
-    out = {}
+    load, out = load or (lambda ds: load_dataset(ds, data_dir=data_dir)), {}
     for ds in datasets:
-        try: out[ds] = np.array([len(s) - 1 for s in load_dataset(ds, data_dir=data_dir).seqs])
+        try: out[ds] = np.array([len(s) - 1 for s in load(ds).seqs])
         except DataError: pass
     return out
 
 # %% ../nbs/15_paper_table.ipynb #b0d6e7a2
-def epoch_flops(datasets, data_dir=None, d:int=64, n_layers:int=2) -> dict:
+def epoch_flops(datasets, data_dir=None, d:int=64, n_layers:int=2, load=None) -> dict:
     """{dataset: F}, the matmul FLOPs of one SASRec training epoch (`max_len` as `train.dataset_defaults`), for the
-    datasets whose files are found: it carries a model's measured epoch time to a dataset it has not run on yet."""
+    datasets whose files are found: it carries a model's measured epoch time to a dataset it has not run on yet.
+    `load`: as `history_lengths`."""
     from fame_nb.data import DataError, load_dataset
     from fame_nb.train import dataset_defaults
-    out = {}
+    load, out = load or (lambda ds: load_dataset(ds, data_dir=data_dir)), {}
     for ds in datasets:
-        try: data = load_dataset(ds, data_dir=data_dir)
+        try: data = load(ds)
         except DataError: continue
         L = dataset_defaults(ds).get('max_len', 50)
         n = np.array([min(len(s) - 3, L) for s in data.seqs if len(s) > 3], dtype=np.float64)
@@ -884,9 +886,11 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     pg = pretraining_gain(runs, chosen, derived) if len(runs) else none(IMPROVEMENT_COLUMNS)
     sh = sharpness(runs, chosen, trials) if len(runs) else none(SHARPNESS_COLUMNS)
     comps = pd.concat([x for x in (imp, vs) if len(x)]).drop_duplicates(['dataset', 'protocol', 'model', 'baseline']) if len(imp) or len(vs) else imp
-    lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir) if data_dir else {}
+    from fame_nb.data import load_dataset
+    load = functools.cache(lambda ds: load_dataset(ds, data_dir=data_dir))   # each dataset read once, for both below
+    lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir, load) if data_dir else {}
     bh = by_history(runs, sm, comps, lengths)
-    scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir) if data_dir and len(chosen) else {}
+    scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir, load=load) if data_dir and len(chosen) else {}
     bu = budget(runs, chosen, plan, scales)
     mt = matched(runs, trials)
     fit = matched_fit(mt)
