@@ -995,7 +995,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     if aggregate and any((out_dir/'runs').glob('*.json')): run_tables(out_dir, figures_dir)
     if aggregate and PROFILES[profile].get('paper_table') and (out_dir/'runs').is_dir():   # the paper's table (15_paper_table)
         from fame_nb.paper_table import paper_table
-        paper_table(out_dir/'runs', out_dir/'paper_table', figure=Path(figures_dir)/'paper_table.png', profile=profile)
+        paper_table(out_dir/'runs', out_dir/'paper_table', figure=Path(figures_dir)/'paper_table.png', profile=profile,
+                    data_dir=data_dir)   # with the data: history lengths, FLOP-scaled prices, the datasets whose files are absent
     if aggregate and analyses:
         summary['analyses'] = run_analyses(profile, out_dir, figures_dir, data_dir, device, redo_analyses, progress=progress)
         summary['failed'].update({f'analysis:{k}': v[len('FAILED: '):] for k, v in summary['analyses'].items()
