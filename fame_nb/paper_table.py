@@ -886,7 +886,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     pg = pretraining_gain(runs, chosen, derived) if len(runs) else none(IMPROVEMENT_COLUMNS)
     sh = sharpness(runs, chosen, trials) if len(runs) else none(SHARPNESS_COLUMNS)
     comps = pd.concat([x for x in (imp, vs) if len(x)]).drop_duplicates(['dataset', 'protocol', 'model', 'baseline']) if len(imp) or len(vs) else imp
-    from fame_nb.data import DataFilesNotFound, load_dataset
+    from fame_nb.data import load_dataset
     load = functools.cache(lambda ds: load_dataset(ds, data_dir=data_dir))   # each dataset read once, for all below
     lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir, load) if data_dir else {}
     bh = by_history(runs, sm, comps, lengths)
@@ -902,11 +902,8 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
-    def absent(ds):   # an optional dataset of the profile (ML-20M) whose files are not in `data_dir`
-        try: load(ds); return False
-        except DataFilesNotFound: return True
-    from fame_nb.reproduce import PROFILES
-    absent = {d for d in PROFILES.get(profile, {}).get('optional', []) if data_dir and d in dsets and absent(d)}
+    from fame_nb.reproduce import PROFILES, _available   # an optional dataset (ML-20M) whose files are not there
+    absent = {d for d in PROFILES.get(profile, {}).get('optional', []) if data_dir and d in dsets and not _available(d, data_dir, load)}
     empty = empty_cells(sm, bu, derived, absent) if len(sm) else []
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),

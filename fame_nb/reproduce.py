@@ -645,9 +645,10 @@ def run_claimed(cell:Cell, out_dir, data_dir=None, device='auto', threads=0, run
     return 'done', time.time() - t0, ''
 
 # %% ../nbs/08_reproduce.ipynb #a38f7012
-def _available(ds, data_dir):
+def _available(ds, data_dir, load=None):
+    "Whether `ds`'s files are found in `data_dir` (`load`: a dataset's name -> its `Dataset`, e.g. a cached one)."
     from fame_nb.data import load_dataset, DataFilesNotFound
-    try: load_dataset(ds, data_dir=data_dir); return True
+    try: (load or (lambda d: load_dataset(d, data_dir=data_dir)))(ds); return True
     except DataFilesNotFound: return False
 
 def _dirs(out_dir=None, figures_dir=None) -> tuple[Path, Path]:
