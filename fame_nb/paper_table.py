@@ -86,7 +86,7 @@ def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('l
     that a dataset not run yet still gets its rows. `probes`: {model: {dimension: value}}, the profile's edge probes
     (`reproduce.edge_probes`) of a finished tuning: `probe` says what each one's validation scores say against the
     chosen trial's (`_probe_text`), `probes_left` names the probe runs still to come (a variant once per run)."""
-    from fame_nb.reproduce import derived_source, eligible, edge_probes
+    from fame_nb.reproduce import derived_source, eligible, edge_probes, model_probes
     out = []
     for ds in datasets or (sorted(runs.dataset.unique()) if len(runs) else []):
         r0 = runs[(runs.dataset == ds) & (runs.seed == 0)].set_index('variant') if len(runs) else pd.DataFrame()
@@ -100,7 +100,7 @@ def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('l
             tried = {d: [_dims(v)[d] for v in done] for d in edge_dims if d in _dims(best)}
             at = lambda d, xs: _dims(best)[d] == max(xs) or _dims(best)[d] == min(xs) > EDGE_FLOORS.get(d, -math.inf)
             row['edge'] = ','.join(d for d, xs in tried.items() if len(done) >= 3 and len(set(xs)) > 1 and at(d, xs))
-            pr = edge_probes(best, (probes or {}).get(m, {})) if not row['provisional'] else {}
+            pr = edge_probes(best, model_probes(probes or {}, m), plan) if not row['provisional'] else {}
             said = [_probe_text(d, v, best, runs[runs.dataset == ds]) for d, v in pr.items()]
             row['probe'] = '; '.join(t for t, _ in said)
             row['probes_left'] = ' '.join(v for _, vs in said for v in vs)
@@ -623,7 +623,7 @@ def claim_verdict(imp:pd.DataFrame, models=FAME_MODELS, alpha:float=0.05, min_se
 
 # %% ../nbs/15_paper_table.ipynb #7e499063
 def plan_of(profile:str='paper') -> dict:
-    "A tuned profile's plan: {'trials': {model: variants}, 'derived': {model: spec}, 'seeds': {model: n}, 'datasets': [...], 'probes': {model: {dimension: value}}}."
+    "A tuned profile's plan: {'trials': {model: variants}, 'derived': {model: spec}, 'seeds': {model: n}, 'datasets': [...], 'probes': {model or '*': {dimension: value(s)}}}."
     from fame_nb.reproduce import PROFILES, paper_trials
     p, trials = PROFILES[profile], paper_trials(profile)
     sel = p['select']
@@ -725,16 +725,24 @@ def _edge_cell(edge:str, probe:str) -> str:
     probed = {t.split(' = ')[0] for t in said}
     return '; '.join([d for d in (edge or '').split(',') if d and d not in probed] + said)
 
-def _md_tuning(sm:pd.DataFrame, derived:dict) -> list[str]:
-    "Per (dataset, model): status, chosen point, trials done, edges, seeds, epochs and hours spent."
+def _probes_text(probes:dict) -> str:
+    "A profile's edge probes (`plan_of`'s 'probes') in words, e.g. \"every model's lr 2.5e-05 or 0.01; fame's n_heads 8\"."
+    fmt = lambda vs: ' or '.join(f'{v:g}' for v in (vs if isinstance(vs, (tuple, list)) else (vs,)))
+    return '; '.join(("every model's " if m == '*' else f"{m}'s ") + ', '.join(f'{d} {fmt(vs)}' for d, vs in ps.items())
+                     for m, ps in (probes or {}).items() if ps)
+
+def _md_tuning(sm:pd.DataFrame, derived:dict, probes:dict|None=None) -> list[str]:
+    "Per (dataset, model): status, chosen point, trials done, edges (and what their `probes` say), seeds, epochs and hours spent."
     from fame_nb.reproduce import derived_source
+    said = _probes_text(probes)
     L = ['', '## Tuning and budget', '',
          'Trials: seed-0 runs of the planned search points that have finished (`fame_nb.reproduce.search_points`); edge: a '
          "searched dimension (lr, dropout; FAME's H and N) on which the chosen point is the lowest or highest value tried "
-         '(one head or one expert is a floor, not an edge); a point chosen at the top of its own dimension (FAME\'s H or N: 4) '
-         'gets one probe one doubling further (seed 0, outside the selection: `reproduce.edge_probes`), and the edge '
-         'says whether it beat the chosen trial on validation: on seed 0 (the selection\'s criterion), and if so over the '
-         'winner\'s seeds (the probe\'s seeds run then; a paired t test across seeds). Epochs and hours: all '
+         '(one head or one expert is a floor, not an edge)' + (
+         '; a point chosen there once its tuning is complete gets one probe beyond the searched range (' + said + '; seed 0, '
+         'outside the selection: `reproduce.edge_probes`), and the edge says whether it beat the chosen trial on '
+         'validation: on seed 0 (the selection\'s criterion), and if so over the winner\'s seeds (the probe\'s seeds run '
+         'then; a paired t test across seeds)' if said else '; no edge is probed (the profile names no probes)') + '. Epochs and hours: all '
          "of the model's runs (trials, probes and seeds). Capped: a chosen-point run stopped at the epoch cap, not by patience."
          + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
                    + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'
@@ -907,7 +915,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     empty = empty_cells(sm, bu, derived, absent) if len(sm) else []
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
-         *_md_by_history(bh, comps), *_md_tuning(sm, derived), *_md_budget(bu, scales), *_md_sharpness(sh), *_md_matched(mt, fit),
+         *_md_by_history(bh, comps), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_sharpness(sh), *_md_matched(mt, fit),
          *_md_published(ap)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)

@@ -15,11 +15,11 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES',
            'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'PACE_TTL_S', 'variant', 'tuning_variants',
            'interpret_on', 'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point',
-           'grid', 'selected_point', 'derived_source', 'eligible', 'edge_probes', 'is_probe', 'selected_cells',
-           'experiments_dir', 'execute', 'cell_parameters', 'plain_command', 'run_cell', 'relative_paths',
-           'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun', 'parse_tier',
-           'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'machine_paces', 'pace_for',
-           'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots', 'reproduce', 'run_tables',
+           'grid', 'selected_point', 'derived_source', 'eligible', 'searched_range', 'model_probes', 'edge_probes',
+           'is_probe', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'plain_command', 'run_cell',
+           'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun',
+           'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'machine_paces',
+           'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots', 'reproduce', 'run_tables',
            'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
@@ -152,10 +152,11 @@ PROFILES = {
                               # head of its own (the Amazon sets have two, brand and category; 11_pretrain), and FAME's own
                               # choice may be H = 1, a FAME without facets (Beauty's is)
                               derived={'fame-pre': ('fame', dict(n_heads=2))},
-                              # a chosen point at the top of one of the model's own dimensions (MODEL_SPACE) gets a
-                              # seed-0 run there with this value (`edge_probes`; the point's seeds if it beats the
-                              # winner's seed 0): does the grid stop too early?
-                              probes={'fame': dict(n_heads=8, n_experts=8)}),
+                              # a chosen point at the highest (lowest) value tried of a searched dimension gets a seed-0
+                              # run at the value above (below) the searched range (`edge_probes`; the point's seeds if it
+                              # beats the winner's seed 0): does the grid stop too early? lr and dropout for every model
+                              # ('*': half the lowest lr, twice the highest; dropout 0 and 0.8), FAME's H and N one doubling up
+                              probes={'*': dict(lr=(2.5e-5, 1e-2), dropout=(0.0, 0.8)), 'fame': dict(n_heads=8, n_experts=8)}),
                   # knockouts of every trained FAME, then what the grid's runs and those knockouts say of each FAME component
                   # so far (the mechanism notebook on these runs: FAME + pre-training, the routers, the gate, the heads)
                   analyses=dict(knockout={}, mechanism={}), paper_table=True),
@@ -330,22 +331,46 @@ def eligible(trial:str, minimum:dict) -> bool:
     kw = variant(trial)[1]
     return all(kw.get(k, getattr(TrainConfig(), k)) >= v for k, v in minimum.items())
 
-def edge_probes(chosen:str, probes:dict) -> dict[str, str]:
-    """{dimension: probe variant} for each dimension of `probes` ({dimension: value beyond the searched ones}) on which
-    the `chosen` trial sits at the top of its model's `MODEL_SPACE`: the chosen point with that dimension moved to the
-    probe's value, everything else kept."""
+def searched_range(model:str) -> dict[str, tuple]:
+    "{dimension: (lowest, highest)} the search can draw for `model`: lr and dropout over every stratum (`STRATA`), its own `MODEL_SPACE`."
+    out = {}
+    for space, _ in STRATA.values():
+        for k, (_, lo, hi) in space.items(): out[k] = (min(lo, out.get(k, (lo,))[0]), max(hi, out.get(k, (lo, hi))[1]))
+    return out | {k: (min(v), max(v)) for k, v in MODEL_SPACE.get(model, {}).items()}
+
+def model_probes(probes:dict, model:str) -> dict:
+    "`model`'s edge probes in a profile's `probes` ({model or '*': {dimension: value(s)}}): those of every model ('*'), then its own."
+    return {**probes.get('*', {}), **probes.get(model, {})}
+
+def edge_probes(chosen:str, probes:dict, trials=None) -> dict[str, str]:
+    """{dimension: probe variant} for each dimension of `probes` ({dimension: a value beyond the searched ones, or a
+    (below, above) pair}) on which the `chosen` trial sits at the highest value tried (then a probe above it runs) or
+    at the lowest (then one below it): the chosen point with that dimension moved to the probe's value, everything
+    else kept. Tried: the values of `trials` (the model's trial variants); without them, its `searched_range`."""
     model, *kvs = chosen.split('+')
     from fame_nb.train import parse_set
-    pt, space = parse_set(kvs), MODEL_SPACE.get(model, {})
-    return {d: trial_variant(model, {**pt, d: v}) for d, v in probes.items()
-            if d in space and d in pt and pt[d] == max(space[d]) and v > pt[d]}
+    pt, tried = parse_set(kvs), {d: set(r) for d, r in searched_range(model).items()}
+    if trials is not None:
+        tried = {}
+        for v in trials:
+            for d, x in parse_set(v.split('+')[1:]).items(): tried.setdefault(d, set()).add(x)
+    out = {}
+    for d, vs in probes.items():
+        if d not in pt or len(tried.get(d, ())) < 2: continue    # a dimension searched over one value has no edge
+        for v in vs if isinstance(vs, (tuple, list)) else (vs,):
+            if v > pt[d] == max(tried[d]) or v < pt[d] == min(tried[d]): out[d] = trial_variant(model, {**pt, d: v})
+    return out
 
-def is_probe(name:str) -> bool:
-    "Whether the variant `name` is an edge probe: a setting of one of its model's own dimensions outside the searched values."
+def is_probe(name:str, probes:dict|None=None) -> bool:
+    """Whether the variant `name` is an edge probe of `probes` (default: the paper profile's): a setting at one of its
+    model's probe values, outside the values searched (a listed dimension's values, a drawn one's `searched_range`)."""
     model, *kvs = name.split('+')
     from fame_nb.train import parse_set
-    space = MODEL_SPACE.get(model, {})
-    return any(k in space and v not in space[k] for k, v in parse_set(kvs).items())
+    space, rng = MODEL_SPACE.get(model, {}), searched_range(model)
+    mine = model_probes(PROFILES['paper']['select']['probes'] if probes is None else probes, model)
+    vals = lambda vs: vs if isinstance(vs, (tuple, list)) else (vs,)
+    return any(k in mine and v in vals(mine[k]) and (v not in space[k] if k in space else not rng[k][0] <= v <= rng[k][1])
+               for k, v in parse_set(kvs).items())
 
 def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=None) -> list[Cell]:
     """Seed re-runs of each model's selected point (seed 0 is the trial itself), its edge probes (`edge_probes`: seed
@@ -365,7 +390,7 @@ def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=No
             model, kw = variant(chosen[m])
             out += [Cell(ds, chosen[m], s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
                          {**_base(p, ds, m), **kw}) for s in seeds]
-            for probe in edge_probes(chosen[m], sel.get('probes', {}).get(m, {})).values():
+            for probe in edge_probes(chosen[m], model_probes(sel.get('probes', {}), m), [v for v in trials if v.split('+')[0] == m]).values():
                 won = _valid(Path(out_dir)/'runs', ds, probe) > _valid(Path(out_dir)/'runs', ds, chosen[m])   # on seed 0: then the same seeds
                 out += [Cell(ds, probe, s, epochs or p['epochs'], patience or p.get('patience_by_model', {}).get(model, p['patience']),
                              {**_base(p, ds, m), **variant(probe)[1]}) for s in (range(max(seeds.stop, 1)) if won else [0])]
