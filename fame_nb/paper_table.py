@@ -727,7 +727,8 @@ def _edge_cell(edge:str, probe:str) -> str:
 
 def _probes_text(probes:dict) -> str:
     "A profile's edge probes (`plan_of`'s 'probes') in words, e.g. \"every model's lr 2.5e-05 or 0.01; fame's n_heads 8\"."
-    fmt = lambda vs: ' or '.join(f'{v:g}' for v in (vs if isinstance(vs, (tuple, list)) else (vs,)))
+    from fame_nb.reproduce import probe_values
+    fmt = lambda vs: ' or '.join(f'{v:g}' for v in probe_values(vs))
     return '; '.join(("every model's " if m == '*' else f"{m}'s ") + ', '.join(f'{d} {fmt(vs)}' for d, vs in ps.items())
                      for m, ps in (probes or {}).items() if ps)
 

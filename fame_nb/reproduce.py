@@ -15,12 +15,12 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES',
            'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'PACE_TTL_S', 'variant', 'tuning_variants',
            'interpret_on', 'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point',
-           'grid', 'selected_point', 'derived_source', 'eligible', 'searched_range', 'model_probes', 'edge_probes',
-           'is_probe', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'plain_command', 'run_cell',
-           'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun',
-           'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'machine_paces',
-           'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots', 'reproduce', 'run_tables',
-           'run_analyses', 'show_figure']
+           'grid', 'selected_point', 'derived_source', 'eligible', 'searched_range', 'model_probes', 'probe_values',
+           'edge_probes', 'is_probe', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters',
+           'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
+           'holding', 'run_claimed', 'begun', 'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar',
+           'dry_run_prices', 'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits',
+           'LongSlots', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -333,14 +333,18 @@ def eligible(trial:str, minimum:dict) -> bool:
 
 def searched_range(model:str) -> dict[str, tuple]:
     "{dimension: (lowest, highest)} the search can draw for `model`: lr and dropout over every stratum (`STRATA`), its own `MODEL_SPACE`."
-    out = {}
+    bounds = {}
     for space, _ in STRATA.values():
-        for k, (_, lo, hi) in space.items(): out[k] = (min(lo, out.get(k, (lo,))[0]), max(hi, out.get(k, (lo, hi))[1]))
-    return out | {k: (min(v), max(v)) for k, v in MODEL_SPACE.get(model, {}).items()}
+        for k, (_, lo, hi) in space.items(): bounds.setdefault(k, []).extend((lo, hi))
+    return {k: (min(b), max(b)) for k, b in bounds.items()} | {k: (min(v), max(v)) for k, v in MODEL_SPACE.get(model, {}).items()}
 
 def model_probes(probes:dict, model:str) -> dict:
     "`model`'s edge probes in a profile's `probes` ({model or '*': {dimension: value(s)}}): those of every model ('*'), then its own."
     return {**probes.get('*', {}), **probes.get(model, {})}
+
+def probe_values(vs) -> tuple:
+    "A dimension's probe values in a profile's `probes`: one value, or a (below, above) pair."
+    return tuple(vs) if isinstance(vs, (tuple, list)) else (vs,)
 
 def edge_probes(chosen:str, probes:dict, trials=None) -> dict[str, str]:
     """{dimension: probe variant} for each dimension of `probes` ({dimension: a value beyond the searched ones, or a
@@ -349,15 +353,15 @@ def edge_probes(chosen:str, probes:dict, trials=None) -> dict[str, str]:
     else kept. Tried: the values of `trials` (the model's trial variants); without them, its `searched_range`."""
     model, *kvs = chosen.split('+')
     from fame_nb.train import parse_set
-    pt, tried = parse_set(kvs), {d: set(r) for d, r in searched_range(model).items()}
-    if trials is not None:
-        tried = {}
+    pt, tried = parse_set(kvs), {}
+    if trials is None: tried = {d: set(r) for d, r in searched_range(model).items()}
+    else:
         for v in trials:
             for d, x in parse_set(v.split('+')[1:]).items(): tried.setdefault(d, set()).add(x)
     out = {}
     for d, vs in probes.items():
         if d not in pt or len(tried.get(d, ())) < 2: continue    # a dimension searched over one value has no edge
-        for v in vs if isinstance(vs, (tuple, list)) else (vs,):
+        for v in probe_values(vs):
             if v > pt[d] == max(tried[d]) or v < pt[d] == min(tried[d]): out[d] = trial_variant(model, {**pt, d: v})
     return out
 
@@ -368,8 +372,7 @@ def is_probe(name:str, probes:dict|None=None) -> bool:
     from fame_nb.train import parse_set
     space, rng = MODEL_SPACE.get(model, {}), searched_range(model)
     mine = model_probes(PROFILES['paper']['select']['probes'] if probes is None else probes, model)
-    vals = lambda vs: vs if isinstance(vs, (tuple, list)) else (vs,)
-    return any(k in mine and v in vals(mine[k]) and (v not in space[k] if k in space else not rng[k][0] <= v <= rng[k][1])
+    return any(k in mine and v in probe_values(mine[k]) and (v not in space[k] if k in space else not rng[k][0] <= v <= rng[k][1])
                for k, v in parse_set(kvs).items())
 
 def selected_cells(profile:str, out_dir, datasets=None, epochs=None, patience=None) -> list[Cell]:
