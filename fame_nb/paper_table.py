@@ -235,7 +235,8 @@ def _paired_tests(runs, ds, runs_a, runs_b, va, vb, common, protocol, metric) ->
 def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', baseline:str|None=None) -> pd.DataFrame:
     """FAME models against the best baseline per (dataset, protocol), or against the model `baseline` (e.g. 'sasrec',
     FAME's backbone) where it has runs: relative improvement, tests across users and seeds. The best baseline is the best
-    of those with runs; `pending_baselines` names the dataset's other baselines not run or still tuning (space-separated):
+    of those with runs (chosen on its all-seed mean); `model_mean`, `baseline_mean` and `rel_pct` are means over the
+    `common_seeds` (the seeds both have), the runs the tests compare. `pending_baselines` names the dataset's other baselines not run or still tuning (space-separated):
     each may yet raise it."""
     out = []
     for (ds, pr), s in ((k, summary[summary.dataset == k[0]]) for k in
@@ -249,7 +250,8 @@ def improvement(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20', b
             runs_f = runs[(runs.dataset == ds) & (runs.variant == f['chosen'])].set_index('seed')
             runs_b = runs[(runs.dataset == ds) & (runs.variant == b.chosen)].set_index('seed')
             common = sorted(set(runs_f.index) & set(runs_b.index))
-            mf, mb = f[f'{pr} {metric}'], b[f'{pr} {metric}']
+            col = f'{pr} {metric}'   # means over the seeds both have, so the % and the tests describe the same runs
+            mf, mb = ((runs_f.loc[common, col].mean(), runs_b.loc[common, col].mean()) if common else (f[col], b[col]))
             out.append(dict(dataset=ds, protocol=pr, model=f['model'], baseline=b.model, metric=metric,
                             model_mean=mf, baseline_mean=mb, rel_pct=100 * (mf - mb) / mb if mb else float('nan'),
                             seeds=f['seeds'], baseline_seeds=int(b.seeds), common_seeds=len(common),
