@@ -659,7 +659,8 @@ def _md_header(runs:pd.DataFrame, runs_dir, dsets:list) -> list[str]:
             + (f" ({runs.attrs.get('skipped_old', 0)} older runs without both protocols left out)" if runs.attrs.get('skipped_old') else '')
             + f". Model and epoch chosen on **{', '.join(PROTOCOL_NAMES[s] for s in sel) or '—'}** validation NDCG@20; "
             "mean ± std over the seeds of the chosen point; † = the model's tuning trials are not all done (provisional "
-            "choice); — = no run (why: under the tables)."
+            "choice); — = no run (why: under the tables). The last column divides these means (all seeds of each); the "
+            "comparisons under the tables use the seeds both models have."
             + (f" {n_chunked} of the {len(runs)} runs trained with `length_chunks` (the same batches, loss and gradient; other "
                "dropout draws: `06_train`)." if n_chunked else '')
             + (f" {n_bf16} of the {len(runs)} runs computed the loss's item products in bf16 (`ce_dtype`, fp32 sums and "
@@ -690,7 +691,8 @@ def _md_comparisons(imp:pd.DataFrame, vs:pd.DataFrame, pg:pd.DataFrame) -> list[
     L = ['## FAME against the best baseline (NDCG@20)', '',
          'Best baseline: the non-FAME model with the highest mean test NDCG@20 under that protocol. p across users: paired t '
          "on each user's NDCG@20 averaged over the common seeds (sign-flip permutation beside it); p across seeds: "
-         'paired Student t over the common seeds.', '']
+         'paired Student t over the common seeds. The means and rel. are over the common seeds too, so with unequal seed counts '
+         'they differ from the tables above.', '']
     L += _imp_table(imp, 'best baseline') if len(imp) else ['No dataset has both a FAME run and a baseline run yet.']
     L += ['', '### Verdict', '', f"The paper's claim, FAME +{PAPER_CLAIM[0]}% to +{PAPER_CLAIM[1]}% NDCG@20 over the best baseline:", '',
           *(f'- {v}' for v in claim_verdict(imp)), '', 'Each comparison:', '',
