@@ -1,7 +1,10 @@
 #!/bin/bash
 # The device tool sends the tracked tree (64 MiB at most, carried paths included); results/ and figures/ alone are ~75 MB.
 #   scripts/device_tree.sh slim      take results/ and figures/ out of the index and exclude them (.git/info/exclude),
-#                                    so that a `run` sends the code (~2 MB); commit first: the index is reset by restore
+#                                    so that a `run` sends the code (~2 MB); commit first: the index is reset by restore.
+#                                    It also writes .gpudata/<grid>_runs/ (paper, mechanism): each results/<grid>/runs/*.json
+#                                    cut to what selecting and skipping cells reads (config, valid, test; ~1% of the size),
+#                                    for gpu_paper.py's --seed-runs-from and --tuned-from (carry .gpudata)
 #   scripts/device_tree.sh restore   the index back to HEAD, the two exclude lines removed
 #   scripts/device_tree.sh status    slim or not, and what would travel (MB)
 # ML-1M travels as .gpudata/ml-1m/ml-1m.{inter.gz,item} (15 MB; `gunzip -k` it first on the device).
@@ -12,7 +15,21 @@ case "$1" in
     grep -qF "$mark" "$ex" 2>/dev/null && { echo "already slim"; exit 0; }
     [ -z "$(git status --porcelain --untracked-files=no)" ] || { echo "commit first: restore resets the index" >&2; exit 1; }
     mkdir -p .git/info; printf '%s\n/results/\n/figures/\n' "$mark" >> "$ex"
-    git rm -r -q --cached results figures && echo slim ;;
+    git rm -r -q --cached results figures || exit 1
+    for g in paper mechanism; do
+      [ -d "results/$g/runs" ] || continue
+      rm -rf ".gpudata/${g}_runs"; mkdir -p ".gpudata/${g}_runs"
+      python3 - "results/$g/runs" ".gpudata/${g}_runs" <<'PY'
+import json, sys
+from pathlib import Path
+src, dst = map(Path, sys.argv[1:])
+for f in sorted(src.glob('*.json')):
+    d = json.loads(f.read_text())
+    (dst/f.name).write_text(json.dumps({k: d[k] for k in ('config', 'valid', 'test', 'best_epoch', 'epochs_run') if k in d}))
+PY
+      echo "$(ls ".gpudata/${g}_runs" | wc -l) runs cut into .gpudata/${g}_runs ($(du -sh ".gpudata/${g}_runs" | cut -f1))"
+    done
+    echo slim ;;
   restore)
     git reset -q && sed -i "/^$mark\$/,+2d" "$ex" && echo restored ;;
   status)
