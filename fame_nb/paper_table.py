@@ -15,12 +15,12 @@ from .metrics import per_user_from_top
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLUMNS', 'BYTE_SIGNS', 'SHARPNESS_COLUMNS',
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
-           'HISTORY_COLUMNS', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'PAPER_CLAIM', 'load_runs', 'choose',
-           'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain',
-           'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths',
-           'epoch_flops', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours',
-           'empty_cells', 'against_published', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure',
-           'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
+           'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'PAPER_CLAIM', 'load_runs',
+           'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement',
+           'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
+           'history_lengths', 'epoch_flops', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget',
+           'verdict_hours', 'empty_cells', 'against_published', 'verdict', 'claim_verdict', 'plan_of', 'results_figure',
+           'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -179,6 +179,7 @@ def summarise(runs:pd.DataFrame, chosen:pd.DataFrame, seeds_plan:dict|None=None)
         row = c._asdict() | dict(seeds=len(x), seed_list=' '.join(map(str, sorted(x.seed))) if len(x) else '',
                                  epochs_spent=int(spent.epochs_run.sum()) if len(spent) else 0,
                                  hours_spent=round(float(spent.hours.sum()), 2) if len(spent) else 0.0,
+                                 devices=','.join(sorted({d or 'cpu' for d in spent.device})) if len(spent) else '',
                                  best_epoch=round(float(x.best_epoch.mean()), 1) if len(x) else float('nan'),
                                  capped=bool(len(x) and any(r.epochs_run >= r.config.get('epochs', math.inf) for r in x.itertuples())))
         want = (seeds_plan or {}).get(c.model)
@@ -419,10 +420,14 @@ def _per_epoch(r:pd.DataFrame, ds:str, scales:dict) -> tuple[float, str]:
              if d in scales and ds in scales]
     return (float(np.median(other)), ', scaled by epoch FLOPs') if other else (math.nan, '')
 
+CPU_DEVICES = ('cpu', '')   # '': a run that recorded no device
+
 def seconds_per_epoch(runs:pd.DataFrame, dataset:str, models, scales:dict|None=None) -> tuple[float, str]:
     """Seconds per epoch of a run of the first of `models` (e.g. `['fame-pre', 'fame']`: the model, then its family)
     that has finished runs, else of every model: the median on `dataset`, else carried from another by `scales`
-    (`epoch_flops`). (seconds, basis); nan where no run prices it."""
+    (`epoch_flops`). Only runs trained on a CPU (`CPU_DEVICES`) price it: a GPU's epochs are no CPU hours (its runs
+    still count in `trial_epochs`). (seconds, basis); nan where no run prices it."""
+    if len(runs): runs = runs[runs.device.isin(CPU_DEVICES)]
     for who in [*([models] if isinstance(models, str) else models), 'all models']:
         r = runs if who == 'all models' or not len(runs) else runs[runs.model == who]
         s, how = _per_epoch(r, dataset, scales or {})
@@ -736,6 +741,11 @@ def _probes_text(probes:dict) -> str:
     return '; '.join(("every model's " if m == '*' else f"{m}'s ") + ', '.join(f'{d} {fmt(vs)}' for d, vs in ps.items())
                      for m, ps in (probes or {}).items() if ps)
 
+def _hours_cell(r) -> str:
+    "Hours spent, with the devices beside them when not only this CPU (`summarise`'s `devices`; none in older summaries)."
+    dev = getattr(r, 'devices', '')
+    return f'{r.hours_spent}' + (f' ({dev})' if isinstance(dev, str) and dev not in ('', 'cpu') else '')
+
 def _md_tuning(sm:pd.DataFrame, derived:dict, probes:dict|None=None) -> list[str]:
     "Per (dataset, model): status, chosen point, trials done, edges (and what their `probes` say), seeds, epochs and hours spent."
     from fame_nb.reproduce import derived_source
@@ -748,13 +758,14 @@ def _md_tuning(sm:pd.DataFrame, derived:dict, probes:dict|None=None) -> list[str
          'outside the selection: `reproduce.edge_probes`), and the edge says whether it beat the chosen trial on '
          'validation: on seed 0 (the selection\'s criterion), and if so over the winner\'s seeds (the probe\'s seeds run '
          'then; a paired t test across seeds)' if said else '; no edge is probed (the profile names no probes)') + '. Epochs and hours: all '
-         "of the model's runs (trials, probes and seeds). Capped: a chosen-point run stopped at the epoch cap, not by patience."
+         "of the model's runs (trials, probes and seeds); hours are training wall hours on this CPU, or on the device named beside them. Capped: a chosen-point run stopped at the epoch cap, not by patience."
          + ''.join(f" {m} has no trials of its own: it runs at the best {src} trial"
                    + ''.join(f" with {k} >= {v:g}" for k, v in mins.items()) + '.'
                    for m, (src, mins) in ((m, derived_source(s)) for m, s in derived.items())), '']
     return L + _md_table('dataset | model | status | chosen | trials | edge | seeds | best epoch | epochs spent | hours spent | capped',
                          [(r.dataset, r.model, r.status, ('`' + r.chosen + '`') if isinstance(r.chosen, str) else '—', f'{r.trials}/{r.planned}',
-                           _edge_cell(r.edge, getattr(r, 'probe', '')), r.seeds, '—' if math.isnan(r.best_epoch) else r.best_epoch, r.epochs_spent, r.hours_spent,
+                           _edge_cell(r.edge, getattr(r, 'probe', '')), r.seeds, '—' if math.isnan(r.best_epoch) else r.best_epoch, r.epochs_spent,
+                           _hours_cell(r),
                            'yes' if r.capped else '') for r in sm.itertuples(index=False)])
 
 def _md_budget(bu:pd.DataFrame, scales:dict) -> list[str]:
