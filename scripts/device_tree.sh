@@ -34,7 +34,7 @@ PY
     git reset -q && sed -i "/^$mark\$/,+2d" "$ex" && echo restored ;;
   status)
     grep -qF "$mark" "$ex" 2>/dev/null && echo slim || echo full
-    { git ls-files -z; git ls-files -z --others --exclude-standard; } | xargs -0 du -cb 2>/dev/null | tail -1 |
-      awk '{printf "%.1f MB travel (carried paths not counted)\n", $1/1e6}' ;;
+    { git ls-files -z; git ls-files -z --others --exclude-standard; } | xargs -0 du -b 2>/dev/null |
+      awk '{s += $1} END {printf "%.1f MB travel (carried paths not counted)\n", s/1e6}' ;;   # one sum over xargs' batches
   *) sed -n 2,7p "$0"; exit 2 ;;
 esac
