@@ -422,12 +422,13 @@ def _per_epoch(r:pd.DataFrame, ds:str, scales:dict) -> tuple[float, str]:
 
 CPU_DEVICES = ('cpu', '')   # '': a run that recorded no device
 
-def seconds_per_epoch(runs:pd.DataFrame, dataset:str, models, scales:dict|None=None) -> tuple[float, str]:
+def seconds_per_epoch(runs:pd.DataFrame, dataset:str, models, scales:dict|None=None, devices=CPU_DEVICES) -> tuple[float, str]:
     """Seconds per epoch of a run of the first of `models` (e.g. `['fame-pre', 'fame']`: the model, then its family)
     that has finished runs, else of every model: the median on `dataset`, else carried from another by `scales`
-    (`epoch_flops`). Only runs trained on a CPU (`CPU_DEVICES`) price it: a GPU's epochs are no CPU hours (its runs
-    still count in `trial_epochs`). (seconds, basis); nan where no run prices it."""
-    if len(runs): runs = runs[runs.device.isin(CPU_DEVICES)]
+    (`epoch_flops`). Only runs trained on `devices` price it: by default a CPU (`CPU_DEVICES`), as a GPU's epochs are
+    no CPU hours (its runs still count in `trial_epochs`); `('cuda',)` prices GPU seconds, at the number of cells that
+    shared the GPU when they ran. (seconds, basis); nan where no run prices it."""
+    if len(runs): runs = runs[runs.device.isin(devices)]
     for who in [*([models] if isinstance(models, str) else models), 'all models']:
         r = runs if who == 'all models' or not len(runs) else runs[runs.model == who]
         s, how = _per_epoch(r, dataset, scales or {})
@@ -454,20 +455,22 @@ def trial_epochs(runs:pd.DataFrame, models, lr:float, near:float=1.25) -> tuple[
 EPOCH_BASES = {'own': 'from its trials at that lr', 'family': "from its family's trials at that lr", 'others': "from other models' at that lr", 'fit': 'from a fit on lr',
                'same': 'from its finished seeds'}
 
-def run_hours(runs:pd.DataFrame, dataset:str, variant:str, models, lr:float, scales:dict|None=None) -> tuple[float, str]:
-    """Estimated single-thread CPU hours of one run of `variant` on `dataset` at `lr`: `seconds_per_epoch` x epochs,
-    the mean of the variant's finished runs there (other seeds) where it has some, else `trial_epochs`. (hours, basis)."""
-    s, who = seconds_per_epoch(runs, dataset, models, scales)
+def run_hours(runs:pd.DataFrame, dataset:str, variant:str, models, lr:float, scales:dict|None=None,
+              devices=CPU_DEVICES) -> tuple[float, str]:
+    """Estimated single-thread CPU hours (hours on `devices`: `seconds_per_epoch`) of one run of `variant` on `dataset`
+    at `lr`: `seconds_per_epoch` x epochs, the mean of the variant's finished runs there (other seeds) where it has
+    some, else `trial_epochs`. (hours, basis)."""
+    s, who = seconds_per_epoch(runs, dataset, models, scales, devices)
     same = runs[(runs.dataset == dataset) & (runs.variant == variant)] if len(runs) else runs
     e, how = (float(same.epochs_run.mean()), 'same') if len(same) else trial_epochs(runs, models, lr)
     return e * s / 3600, f'{who}; epochs {EPOCH_BASES[how]}'
 
-def price(cells, runs:pd.DataFrame, scales:dict|None=None) -> dict:
+def price(cells, runs:pd.DataFrame, scales:dict|None=None, devices=CPU_DEVICES) -> dict:
     """{cell key: (hours, basis)} for `reproduce.Cell`s: `run_hours` with the cell's variant name, then its model, at its
-    lr (the training default where the cell sets none)."""
+    lr (the training default where the cell sets none); `devices`: whose runs' epoch times price it (`seconds_per_epoch`)."""
     from fame_nb.train import TrainConfig
     return {c.key: run_hours(runs, c.dataset, c.variant, list(dict.fromkeys([c.base, c.model])),
-                             float(c.overrides.get('lr', TrainConfig.lr)), scales) for c in cells}
+                             float(c.overrides.get('lr', TrainConfig.lr)), scales, devices) for c in cells}
 
 BUDGET_COLUMNS = ['dataset', 'model', 'trials_left', 'seeds_left', 'hours_left', 'seconds_per_epoch', 'basis', 'core']
 

@@ -20,7 +20,7 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
            'holding', 'run_claimed', 'begun', 'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar',
            'dry_run_prices', 'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits',
-           'LongSlots', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
+           'LongSlots', 'lease_order', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 VARIANTS = {
@@ -907,6 +907,18 @@ def _before(run, until, hours:dict, c, pace=None, resume=(), long=None, **kw):
     why = f'~{h:.1f} h' + (f' x {p:.2f} (this machine\'s pace)' if p != 1.0 else '')
     if over: return 'deferred', 0.0, why + f' fits no session ({long.hours:.1f} h) and the long slots ({long.n}) are taken'
     return 'deferred', 0.0, why + ' would end after --until' 
+
+# %% ../nbs/08_reproduce.ipynb #a7e3c1d1
+def lease_order(cells, seconds:dict, left_s:float, begun=(), margin:float=DEADLINE_MARGIN) -> tuple[list, list]:
+    """How a lent machine's call with `left_s` seconds left starts `cells` (in the grid's order): the `begun` keys
+    first (their epochs are spent: they resume whatever their estimate), then the cells whose estimated `seconds`
+    (times `margin`) end in time (`fits`), then those not priced (missing or nan). Apart, the cells that would end too
+    late: not started, as stopped at the deadline their epochs would go with the machine. (to start, too long)."""
+    est = lambda c: seconds.get(c.key, math.nan)
+    new = [c for c in cells if c.key not in begun]
+    ok = {c.key for c in new if fits(est(c) / 3600, left_s, now=0.0, margin=margin)}
+    return ([c for c in cells if c.key in begun] + [c for c in new if c.key in ok] + [c for c in new if math.isnan(est(c))],
+            [c for c in new if c.key not in ok and not math.isnan(est(c))])
 
 # %% ../nbs/08_reproduce.ipynb #733542bb
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,

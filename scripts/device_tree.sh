@@ -3,7 +3,7 @@
 #   scripts/device_tree.sh slim      take results/ and figures/ out of the index and exclude them (.git/info/exclude),
 #                                    so that a `run` sends the code (~2 MB); commit first: the index is reset by restore.
 #                                    It also writes .gpudata/<grid>_runs/ (paper, mechanism): each results/<grid>/runs/*.json
-#                                    cut to what selecting and skipping cells reads (config, valid, test; ~1% of the size),
+#                                    cut to what selecting, skipping and pricing cells reads (config, valid, test, protocols, seconds, device; ~3% of the size),
 #                                    for gpu_paper.py's --seed-runs-from and --tuned-from (carry .gpudata)
 #   scripts/device_tree.sh restore   the index back to HEAD, the two exclude lines removed
 #   scripts/device_tree.sh status    slim or not, and what would travel (MB)
@@ -25,7 +25,8 @@ from pathlib import Path
 src, dst = map(Path, sys.argv[1:])
 for f in sorted(src.glob('*.json')):
     d = json.loads(f.read_text())
-    (dst/f.name).write_text(json.dumps({k: d[k] for k in ('config', 'valid', 'test', 'best_epoch', 'epochs_run') if k in d}))
+    (dst/f.name).write_text(json.dumps({k: d[k] for k in ('config', 'valid', 'test', 'best_epoch', 'epochs_run',   # + what prices cells
+                                                              'protocol', 'protocols', 'train_seconds', 'device') if k in d}))
 PY
       echo "$(ls ".gpudata/${g}_runs" | wc -l) runs cut into .gpudata/${g}_runs ($(du -sh ".gpudata/${g}_runs" | cut -f1))"
     done

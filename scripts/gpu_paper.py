@@ -1,9 +1,13 @@
 """Push the 'paper' grid (`fame_nb.reproduce.PROFILES['paper']`) forward on the lent GPU machine, without Jupyter, for a
 fixed wall budget, and return everything as one tarball. Up to --jobs cells share the GPU; each is `run.ipynb` run
 by `tools/run_plain.py` (`fame_nb.reproduce.plain_command`). After every finished cell the to-do list is recomputed from
-`grid('paper', ..., out_dir=)`, so a (dataset, model)'s seed re-runs start as soon as all its trials have results. No cell
-starts with less than 90 s left; at the deadline the running ones are stopped (recorded as 'killed at deadline'; run
-again with the same --out-dir on a still-warm machine, they resume from their checkpoints). --pack gets
+`grid('paper', ..., out_dir=)`, so a (dataset, model)'s seed re-runs start as soon as all its trials have results. The
+order is `reproduce.lease_order`'s: begun cells first (a checkpoint in OUT_DIR: a second call resumes them), then the
+cells whose estimate (GPU seconds from the finished GPU runs, `paper_table.price(devices=('cuda',))`, x 1.25) ends
+within the time left plus --later-s, then those with no estimate; a cell estimated to end later is not started (listed
+in summary.json's `too_long`). No cell starts with less than 90 s left; at the deadline the running ones are stopped
+(recorded as 'killed at deadline'; run again with the same --out-dir on a still-warm machine, they resume from their
+checkpoints). Each cell's estimate is recorded beside its seconds in summary.json. --pack gets
 runs/<key>.{json,ipynb} of the results in OUT_DIR not in --seed-runs-from, failed/<key>.{ipynb,log}, summary.json.
 
 On the device (carry `.gpudata`, git-ignored: copies of ../shared/data/amazon/{Beauty,Sports_and_Outdoors,Toys_and_Games}
@@ -16,13 +20,14 @@ The out-dir is not under $OUT (at most 8 files come back; checkpoints are large)
 `tools/relpaths.py --root /tmp/g` makes its paths the `paper/runs/...` that local runs record (DEVELOPERS.md: merging).
 A CPU rehearsal here: `--quick --device cpu --jobs 1 --budget-s 200 --datasets ml-100k --models sasrec`.
 """
-import argparse, json, os, shutil, signal, subprocess, sys, tarfile, time
+import argparse, json, math, os, shutil, signal, subprocess, sys, tarfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from fame_nb.data import DataError, load_dataset
-from fame_nb.reproduce import grid, plain_command
+from fame_nb.paper_table import CPU_DEVICES, price
+from fame_nb.reproduce import _pricing_runs, _scales, begun, grid, lease_order, plain_command
 
 MARGIN = 90   # seconds of budget a new cell needs
 
@@ -40,6 +45,9 @@ def main():
     p.add_argument('--budget-s', type=float, default=480); p.add_argument('--jobs', type=int, default=6)
     p.add_argument('--threads', type=int, default=2, help='CPU threads per cell')
     p.add_argument('--device', default='cuda')
+    p.add_argument('--later-s', type=float, default=0.0,
+                   help='seconds a second call on the still-warm machine will add (it resumes the begun cells): '
+                        'cells estimated to end within the budget plus these start now')
     p.add_argument('--seed-runs-from', help='a runs folder whose result JSONs are copied into OUT_DIR/runs first')
     p.add_argument('--pack', help='tar.gz to write: the runs made here and summary.json')
     p.add_argument('--dry-run', action='store_true', help='list the cells it would run now, in order, and exit')
@@ -63,17 +71,38 @@ def main():
     order = {d: i for i, d in enumerate(datasets)}
     running, status = {}, {}   # key -> (Popen, start time); key -> dict(status=, seconds=)
 
-    def todo():   # grid's order (trial-major, then the seed re-runs), grouped by dataset in the order given
+    secs, too_long, scales = {}, {}, {}   # key -> estimated seconds on this device (nan: not priced); key -> estimate, not started
+    def estimate(cells):   # priced once, when first seen, from the runs finished by then
+        new = [c for c in cells if c.key not in secs]
+        if not new: return
+        priced, _ = _pricing_runs(out_dir, a.tuned_from)
+        if priced is None or a.quick: hours = {}   # --quick: 2 epochs, which no full run's epochs price
+        elif a.device == 'cpu': hours = price(new, priced, _scales({c.dataset for c in new}, priced, a.data_dir))
+        else:
+            if not scales: scales.update(steps_per_epoch({*datasets, *priced.dataset}, a.data_dir))
+            hours = price(new, priced, scales, devices=(a.device.split(':')[0],))
+        secs.update({c.key: hours.get(c.key, (math.nan,))[0] * 3600 for c in new})
+
+    def remaining():   # grid's order (trial-major, then the seed re-runs), grouped by dataset in the order given
         cells = sorted(grid(a.profile, datasets, models=a.models, out_dir=out_dir, epochs=2 if a.quick else None,
                             tuned_runs=a.tuned_from),
                        key=lambda c: order[c.dataset])
-        return [c for c in cells if c.key not in status and c.key not in running
-                and not (runs/f'{c.key}.json').exists()]
+        return [c for c in cells if c.key not in status and c.key not in running and not (runs/f'{c.key}.json').exists()]
+
+    def todo():   # remaining() in lease_order's order, without the cells that would end too late
+        cells = remaining(); estimate(cells)
+        go, late = lease_order(cells, secs, deadline - time.time() + a.later_s, {c.key for c in cells if begun(c, out_dir)})
+        too_long.update({c.key: round(secs[c.key]) for c in late})
+        for c in go: too_long.pop(c.key, None)
+        return go
 
     if a.dry_run:
         cells = todo()
-        for i, c in enumerate(cells): print(f'{i + 1:4d}  {c.key}  {json.dumps(c.overrides)}')
-        print(f'{len(cells)} cells to run now; the seed re-runs of a (dataset, model) join once its trials are done')
+        for i, c in enumerate(cells):
+            print(f'{i + 1:4d}  {c.key}  ~{secs[c.key]:.0f} s  {json.dumps(c.overrides)}')
+        for k, s_ in too_long.items(): print(f'  --  {k}  ~{s_} s: would end after the budget (+ --later-s)')
+        print(f'{len(cells)} cells to run now, {len(too_long)} too long for it; the seed re-runs of a (dataset, model) '
+              'join once its trials are done')
         return
 
     def start(c):
@@ -86,7 +115,7 @@ def main():
         proc, t0 = running.pop(key)
         if st is None:
             st = 'ok' if proc.returncode == 0 and (runs/f'{key}.json').exists() else f'FAILED ({proc.returncode})'
-        status[key] = dict(status=st, seconds=round(time.time() - t0, 1))
+        status[key] = dict(status=st, seconds=round(time.time() - t0, 1), estimate=None if math.isnan(e := secs.get(key, math.nan)) else round(e, 1))
         print(f'{st:<20} {key}  {time.time() - t0:.0f}s', flush=True)
 
     why = 'killed at deadline'
@@ -98,7 +127,10 @@ def main():
             if done: queue = todo()
             left = deadline - time.time()
             if left <= 0: break
-            while queue and len(running) < a.jobs and left > MARGIN: start(queue.pop(0))
+            while queue and len(running) < a.jobs and left > MARGIN:
+                c = queue.pop(0)   # estimated when the queue was made: the time left has shrunk since
+                if begun(c, out_dir) or not lease_order([c], secs, left + a.later_s)[1]: start(c)
+                else: too_long[c.key] = round(secs[c.key])
             if not running and (not queue or left <= MARGIN): break
             time.sleep(1)
     except KeyboardInterrupt as e:
@@ -107,20 +139,31 @@ def main():
         signal.signal(signal.SIGTERM, signal.SIG_IGN)   # a second TERM must not cut the pack short
         stop(running)
         for k in list(running): finish(k, None if running[k][0].returncode == 0 else why)   # 0: it ended just before
-        try: left_keys = [c.key for c in todo()]
+        try: left_keys = [c.key for c in remaining()]
         except Exception as e: left_keys = [f'? ({type(e).__name__}: {e})']
         n = {s: sum(v['status'].startswith(s) for v in status.values()) for s in ('ok', 'FAILED', 'killed')}
         summary = dict(profile=a.profile, root=str(ROOT), out_dir=str(out_dir), data_dir=str(Path(a.data_dir).resolve()),
                        device=a.device, jobs=a.jobs, threads=a.threads, budget_s=a.budget_s, quick=a.quick,
                        datasets=datasets, models=a.models, copied=len(copied), seconds=round(time.time() - t_start, 1),
                        counts=dict(done=n['ok'], failed=n['FAILED'], killed=n['killed'], left=len(left_keys)),
-                       cells=status, left=left_keys,
+                       later_s=a.later_s, cells=status, left=left_keys, too_long=too_long,
                        log_tails={k: tail(logs/f'{k}.log') for k, v in status.items() if v['status'] != 'ok'})
         (out_dir/'summary.json').write_text(json.dumps(summary, indent=1))
         if a.pack: pack(Path(a.pack), out_dir, {f.name for f in seeded},
                         [k for k, v in status.items() if v['status'].startswith('FAILED')])
         print(f"{n['ok']} done, {n['FAILED']} failed, {n['killed']} killed, {len(left_keys)} left "
               f"({time.time() - t_start:.0f}s{'; pack ' + a.pack if a.pack else ''})", flush=True)
+
+def steps_per_epoch(datasets, data_dir) -> dict:
+    """{dataset: training sequences}, proportional to the optimizer steps of an epoch (one batch of `batch_size` per
+    step): what carries a GPU epoch time from one dataset to another. On the GPU these small models are launch-bound
+    (benchmarks/README.md), so a step costs about the same on every dataset (ML-1M's 200 positions x 3.7k items, Sports'
+    50 x 18k), where epoch FLOPs (`paper_table.epoch_flops`, the CPU's scale) would price Sports' 278 steps as ML-1M's 47."""
+    out = {}
+    for ds in datasets:
+        try: out[ds] = float(sum(len(s) > 3 for s in load_dataset(ds, data_dir=data_dir).seqs))
+        except DataError: pass
+    return out
 
 def stop(running, grace=15):
     "SIGTERM each running cell's process group (run_plain saves its notebook), SIGKILL what is left after `grace` s."
