@@ -56,7 +56,8 @@ def _reproduce(a):
                   epochs=a.epochs, patience=a.patience, analyses=a.analyses, redo_analyses=a.redo_analyses,
                   jobs=a.jobs, threads=a.threads, models=a.models, executor=a.executor, gpus_per_cell=a.gpus_per_cell,
                   ray_address=a.ray_address, runner=a.runner, aggregate=a.aggregate, tuned_runs=a.tuned_from,
-                  until=until_time(a.until) if a.until else None, tiers=a.tiers, long_hours=a.long_hours, long_slots=a.long_slots)
+                  until=until_time(a.until) if a.until else None, tiers=a.tiers, long_hours=a.long_hours, long_slots=a.long_slots,
+                  long_fit=a.long_fit)
     away = f", {len(s['elsewhere'])} run by another reproduction" if s.get('elsewhere') else ''   # claims: 08_reproduce
     if s.get('waiting'): print(f"waiting for the tuned grid's choice (--tuned-from): {', '.join(s['waiting'])}")
     later = f", {len(s['deferred'])} deferred (would end after --until)" if s.get('deferred') else ''
@@ -141,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--long-hours', type=float, metavar='H', help="with --until: a session's whole window; cells longer than "
                    "that fit no session, and --long-slots of them run anyway (resumed by the next session on this machine)")
     r.add_argument('--long-slots', type=int, default=1, help='cells longer than --long-hours run at once (default 1; never every job)')
+    r.add_argument('--long-fit', action='store_true', help='the long slots take only cells estimated to end within --long-hours '
+                   '(without the margin): for a new machine, whose checkpoints the next session will not have')
     r.add_argument('--tiers', nargs='+', metavar='DATASETS:MODELS', help="run order: tier by tier, e.g. 'beauty,toys:fame,sasrec' "
                    "'beauty,toys:*' '*:*' (then dataset by dataset, model by model)")
     r.add_argument('--analyses', action=argparse.BooleanOptionalAction, default=None,

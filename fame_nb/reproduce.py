@@ -833,9 +833,12 @@ def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, sel
     if n: print(f'pace  this machine takes {p:.2f}x the priced seconds per epoch now (its {n} latest cells here, `machine_pace`)'
                 + ''.join(f'; {ds}:{m} {paces[ds, m][0]:.2f}x ({paces[ds, m][1]} cells)' for ds, m in own) + f'; `--until` multiplies each estimate by {how}')
     if long is not None and todo:
-        over = [c for c in todo if long.over(prices.get(c.key, (math.nan,))[0] * pace_for(paces, c)[0])]
+        est = lambda c: prices.get(c.key, (math.nan,))[0] * pace_for(paces, c)[0]
+        over = [c for c in todo if long.over(est(c))]
+        may = [c for c in over if long.admits(est(c))]
         print(f'long  {len(over)} cells fit no session of {long.hours:.1f} h at this pace: {long.n} at a time run anyway (`LongSlots`), '
-              'before the others (after the begun ones)' + (f', first {over[0].key}' if over else ''))
+              + (f'only the {len(may)} that may end within it (fit), ' if long.fit else '')
+              + 'before the others (after the begun ones)' + (f', first {may[0].key}' if may else ''))
 
 def _waiting(profile, datasets, variants, models, tuned_runs, missing=()) -> list[str]:
     "The `dataset:model`s of a `tuned` profile whose cells wait for the tuned grid's choice: none made yet in `tuned_runs` (`tuned_point`)."
@@ -875,10 +878,13 @@ class LongSlots:
     `n` such cells run at once anyway (`take`), as they come in the grid's order; the session's end stops them with the
     grid, and they resume from their `last.pt` where the next session has the same machine (on a new one their epochs are
     lost: `n` bounds that risk to `n` cores). A begun one takes a slot whether one is free or not (`force`). A cell
-    that found no slot free waits (`waiting`, in the grid's order) until `next` hands it to a slot given back."""
-    def __init__(self, hours:float, n:int=1):
-        self.hours, self.n, self.held, self.waiting, self.lock = float(hours), int(n), set(), {}, threading.Lock()
+    that found no slot free waits (`waiting`, in the grid's order) until `next` hands it to a slot given back. With
+    `fit` the slots take only the cells that may end within `hours` (`admits`: the estimate without the margin): on a
+    new machine, whose checkpoints the next session will not have, a longer one would only burn its core."""
+    def __init__(self, hours:float, n:int=1, fit:bool=False):
+        self.hours, self.n, self.fit, self.held, self.waiting, self.lock = float(hours), int(n), fit, set(), {}, threading.Lock()
     def over(self, hours:float) -> bool: return not math.isnan(hours) and DEADLINE_MARGIN * hours > self.hours
+    def admits(self, hours:float) -> bool: return not self.fit or hours <= self.hours
     def take(self, key:str, force=False, cell=None) -> bool:
         with self.lock:
             if len(self.held) >= self.n and not force:
@@ -899,12 +905,13 @@ def _before(run, until, hours:dict, c, pace=None, resume=(), long=None, **kw):
     one of the `long` slots (`LongSlots`), which it holds while it runs; else ('deferred', 0, why) without claiming it."""
     h, p = hours.get(c.key, math.nan), (pace(c) if pace else 1.0)
     over = long is not None and long.over(h * p)
-    if over and long.take(c.key, force=c.key in resume, cell=c):
+    if over and long.admits(h * p) and long.take(c.key, force=c.key in resume, cell=c):
         try: return run(c, **kw)
         finally: long.give(c.key)
     if c.key in resume or fits(h * p, until): return run(c, **kw)
     if math.isnan(h): return 'deferred', 0.0, 'not priced'
     why = f'~{h:.1f} h' + (f' x {p:.2f} (this machine\'s pace)' if p != 1.0 else '')
+    if over and not long.admits(h * p): return 'deferred', 0.0, why + f' would not end within a session ({long.hours:.1f} h): the long slots take only cells that may (fit)'
     if over: return 'deferred', 0.0, why + f' fits no session ({long.hours:.1f} h) and the long slots ({long.n}) are taken'
     return 'deferred', 0.0, why + ' would end after --until' 
 
@@ -925,7 +932,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
               executor=None, gpus_per_cell=None, ray_address=None, runner='papermill', tuned_runs=None, until=None,
-              tiers=None, long_hours=None, long_slots=1) -> dict:
+              tiers=None, long_hours=None, long_slots=1, long_fit=False) -> dict:
     """Run every missing cell of the grid through an `executor` (`08a_executors`: 'serial', 'local' (the default when
     `jobs` > 1) or 'ray'), `jobs` at a time with `threads` torch threads (CPUs) each (`cell_threads`; Ray: 1, and
     `gpus_per_cell` of a GPU, on the cluster at `ray_address` or a local runtime), keep going past failures, then
@@ -939,7 +946,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     whose chosen points a `tuned` profile takes (`tuned_point`). `dry_run` lists the cells (run / skip) with each one's
     estimated CPU hours (`dry_run_prices`) and stops. `until`: a UNIX time by which every cell it starts should end
     (`fits`); the rest are deferred to the next reproduction, except that with `long_hours` (the window a whole session
-    gives), up to `long_slots` cells longer than that run anyway (`LongSlots`; local executor); a slot given back before
+    gives), up to `long_slots` cells longer than that run anyway (`LongSlots`; local executor; with `long_fit` only
+    those estimated to end within `long_hours` without the margin: for a new machine); a slot given back before
     `until` takes the next such cell. `tiers`: the order of
     `run_order` ('DATASETS:MODELS' strings or (datasets, models) pairs). Returns done/skipped/failed/elsewhere/deferred/waiting keys."""
     from fame_nb.executors import make_executor
@@ -951,7 +959,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     tiers = [parse_tier(t) if isinstance(t, str) else t for t in tiers or ()]
     for ds, ms in tiers: grid(profile, ds and list(ds), variants=variants, models=ms and list(ms), tuned_runs=tuned_runs)
     if long_hours is not None and ex.name == 'ray': raise ValueError("long_hours (--long-hours): the local executor only; Ray's tasks share no slots")
-    long = LongSlots(long_hours, max(0, min(long_slots, jobs - 1))) if long_hours is not None and until is not None else None
+    long = LongSlots(long_hours, max(0, min(long_slots, jobs - 1)), long_fit) if long_hours is not None and until is not None else None
     out_dir, figures_dir = _dirs(out_dir, figures_dir)
     where, asked = f'results -> {out_dir}/, figures -> {figures_dir}/', dict(out_dir=str(out_dir), figures_dir=str(figures_dir))
     out_dir, figures_dir = out_dir.absolute(), figures_dir.absolute()      # here, once: not in the cells' threads

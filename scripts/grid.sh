@@ -2,14 +2,16 @@
 # Start, stop or look at the background grids of a CPU box (the paper grid of issue 12, the mechanism study of issue 13):
 # DEVELOPERS.md's recipe as one command, so that a new session resumes them in one step.
 #
-#   scripts/grid.sh start [paper|mechanism|both] [--until WHEN [--long H | --no-long]]
+#   scripts/grid.sh start [paper|mechanism|both] [--until WHEN [--long H | --no-long] [--long-fit]]
 #                                                  default paper (2 cells at once); both: one core each; --until: start
 #                                                  only cells whose estimate ends by WHEN (HH:MM, or hours from now),
 #                                                  e.g. the session's end: a cell still running then is lost with the machine;
 #                                                  except one cell longer than the whole window (a first start's WHEN - now,
 #                                                  kept for later starts with the same WHEN; --long H: H hours), which no
 #                                                  session would start: it runs anyway and resumes at the next start on this
-#                                                  machine (`LongSlots`; the paper grid with 2 at once only)
+#                                                  machine (`LongSlots`; the paper grid with 2 at once only); --long-fit
+#                                                  (for a new machine, whose checkpoints the next session will not
+#                                                  have): only a cell estimated to end within the window, margin left out
 #   scripts/grid.sh stop                           every process of a grid this script started (kernels included)
 #   scripts/grid.sh status                         which grids run, from which commit, each running cell's last epoch
 #
@@ -65,7 +67,7 @@ stop() {
 }
 
 start() {
-  local which=paper g jobs nb until= long= nolong=
+  local which=paper g jobs nb until= long= nolong= longfit=
   # a new machine has no .venv: the same set-up as scripts/test.sh (idempotent: a no-op once done)
   [ -x .venv/bin/fame-nb ] || FAME_EXTRAS=dev,cluster bash scripts/install.sh || { echo "grid.sh: scripts/install.sh failed" >&2; return 1; }
   case "$1" in paper|mechanism|both) which=$1; shift;; esac
@@ -77,6 +79,7 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
       --long) [[ "$2" =~ ^[0-9]+(\.[0-9]*)?$ ]] || { echo "grid.sh start: --long needs hours (e.g. 2.3)" >&2; return 2; }; long=$2; shift 2;;
       --no-long) nolong=1; shift;;
     esac
+    [ "$1" = --long-fit ] && { [ -z "$nolong" ] || { echo "grid.sh start: --long-fit with --no-long: no long slot to fit" >&2; return 2; }; longfit=1; shift; }
     # the window of a session: a first start's until - now, kept (in $GRIDLOG/window) for a restart with the same --until,
     # whose window left is shorter: a cell that fits a whole session is not long, it waits for the next one
     mkdir -p "$GRIDLOG"
@@ -87,7 +90,7 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
         echo "$until $long" > "$GRIDLOG/window"; fi
     fi
   fi
-  [ $# -eq 0 ] || { echo "grid.sh start: unexpected '$1' (start [paper|mechanism|both] [--until WHEN [--long H | --no-long]])" >&2; return 2; }
+  [ $# -eq 0 ] || { echo "grid.sh start: unexpected '$1' (start [paper|mechanism|both] [--until WHEN [--long H | --no-long] [--long-fit]])" >&2; return 2; }
   case "$which" in paper) todo=(paper); jobs=2;; mechanism) todo=(mechanism); jobs=2;; both) todo=(paper mechanism); jobs=1;;
     *) echo "grid.sh start: unknown grid '$which' (paper, mechanism or both)" >&2; return 2;; esac
   for g in "${GRIDS[@]}"; do
@@ -103,13 +106,13 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
       [ -f "${nb%.ipynb}.json" ] || rm -f "$nb"
     done
     [ -f "$GRIDLOG/$g.log" ] && mv "$GRIDLOG/$g.log" "$GRIDLOG/$g.log.1"
-    FAME_GRID=$g FAME_ROOT=$ROOT FAME_UNTIL=$until FAME_LONG=$long PYTHONPATH=$GRIDTREE FAME_EXPERIMENTS=$GRIDTREE/nbs/experiments JOBS=$jobs \
+    FAME_GRID=$g FAME_ROOT=$ROOT FAME_UNTIL=$until FAME_LONG=$long FAME_LONG_FIT=$longfit PYTHONPATH=$GRIDTREE FAME_EXPERIMENTS=$GRIDTREE/nbs/experiments JOBS=$jobs \
       setsid nohup bash "$GRIDTREE/scripts/${SCRIPT[$g]}" > "$GRIDLOG/$g.log" 2>&1 < /dev/null &
-    echo "$g grid started: $jobs at once${until:+, cells that end by $until}${long:+ (and one longer than $long h)}, code of $(git -C "$GRIDTREE" log --oneline -1 | cut -c1-60), log $GRIDLOG/$g.log"
+    echo "$g grid started: $jobs at once${until:+, cells that end by $until}${long:+ (and one longer than $long h${longfit:+ that may end within it})}, code of $(git -C "$GRIDTREE" log --oneline -1 | cut -c1-60), log $GRIDLOG/$g.log"
   done
 }
 
 case "$1" in
   start) shift; start "$@";; stop) stop;; status) status;;
-  *) sed -n '5,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
+  *) sed -n '5,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
 esac

@@ -18,7 +18,8 @@ FAME=${FAME:-.venv/bin/fame-nb}
 R=("$FAME" reproduce --profile paper --executor local --jobs "${JOBS:-2}" --cpus-per-cell 1 --no-aggregate --out-dir "$PWD/results/paper"
    --figures-dir "$PWD/results/paper/figures" --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}"
    ${FAME_UNTIL:+--until "$FAME_UNTIL"}   # FAME_UNTIL: start only cells that end by then (scripts/grid.sh start --until)
-   ${FAME_LONG:+--long-hours "$FAME_LONG"})   # FAME_LONG: a session's window; one cell longer than that runs anyway (LongSlots)
+   ${FAME_LONG:+--long-hours "$FAME_LONG"}   # FAME_LONG: a session's window; one cell longer than that runs anyway (LongSlots)
+   ${FAME_LONG_FIT:+--long-fit})   # FAME_LONG_FIT: only one that may end within the window (a new machine)
 CORE=(fame fame-pre sasrec fmlp); ALL=("${CORE[@]}" sasrec-bce fmlp-bce gru4rec bert4rec)
 # within a tier dataset by dataset (`run_order`), within a dataset FAME first (fame-pre and the mechanism wait for it)
 A=beauty,toys,sports
