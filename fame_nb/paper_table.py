@@ -18,9 +18,9 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'PAPER_CLAIM', 'load_runs',
            'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement',
            'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
-           'history_lengths', 'epoch_flops', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget',
-           'verdict_hours', 'empty_cells', 'against_published', 'verdict', 'claim_verdict', 'plan_of', 'results_figure',
-           'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
+           'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price',
+           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'verdict', 'claim_verdict', 'plan_of',
+           'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -408,6 +408,19 @@ def epoch_flops(datasets, data_dir=None, d:int=64, n_layers:int=2, load=None) ->
         out[ds] = float(3 * (n_layers * (24 * d * d * n + 2 * d * n * (n + 1)) + 2 * d * data.n_items * n).sum())
     return out
 
+def epoch_steps(datasets, data_dir=None, load=None) -> dict:
+    """{dataset: training sequences}, proportional to an epoch's optimizer steps (a batch of `batch_size` sequences
+    each): the GPU's scale. There these small models are launch-bound, a step costs about the same on every dataset
+    (ML-1M's 200 positions x 3.7k items, Beauty's 50 x 12k), and epoch times follow the steps: Beauty's GPU epochs
+    (`results/gpu_models.md`, 9 cells sharing) took 3.6x ML-1M's (12 sharing), its sequences are 3.7x. `load`: as
+    `history_lengths`."""
+    from fame_nb.data import DataError, load_dataset
+    load, out = load or (lambda ds: load_dataset(ds, data_dir=data_dir)), {}
+    for ds in datasets:
+        try: out[ds] = float(sum(len(s) > 3 for s in load(ds).seqs))
+        except DataError: continue
+    return out
+
 def _per_epoch(r:pd.DataFrame, ds:str, scales:dict) -> tuple[float, str]:
     "Median seconds per epoch of the runs `r` on `ds`, else carried from their other datasets by `scales`: (seconds, how)."
     def med(x):
@@ -474,7 +487,7 @@ def price(cells, runs:pd.DataFrame, scales:dict|None=None, devices=CPU_DEVICES) 
 
 BUDGET_COLUMNS = ['dataset', 'model', 'trials_left', 'seeds_left', 'hours_left', 'seconds_per_epoch', 'basis', 'core']
 
-def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=None) -> pd.DataFrame:
+def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=None, devices=CPU_DEVICES) -> pd.DataFrame:
     """Per (dataset, model) of `chosen` (`choose`): the planned tuning trials and seed re-runs not finished, and the
     estimated single-thread CPU hours they need (see above); nan where nothing measured prices them. `plan`: as
     `plan_of`; `scales`: as `epoch_flops`. A begun run counts whole. A derived model's seeds include those of its twin
@@ -482,13 +495,14 @@ def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=N
     the plan seeds most (issue 12: SASRec, FMLP-Rec, FAME, FAME + pre-training), whose runs give a dataset its verdict."""
     trials, want = plan['trials'], plan.get('seeds', {})
     most = max(want.values(), default=1)
+    spe_of = functools.partial(seconds_per_epoch, devices=devices)   # `devices=('cuda',)`: GPU hours, `scales` by `epoch_steps`
     from fame_nb.reproduce import derived_source
     src = {m: derived_source(s)[0] for m, s in plan.get('derived', {}).items()}
     rows = []
     for c in chosen.itertuples(index=False):
         ds, m = c.dataset, c.model
         names = list(dict.fromkeys([m, src.get(m) or m.split('-')[0]]))     # the model, then its family
-        spe, who = seconds_per_epoch(runs, ds, names, scales)
+        spe, who = spe_of(runs, ds, names, scales)
         here = runs[(runs.model == m) & (runs.dataset == ds)] if len(runs) else runs
         done = set(here[here.seed == 0].variant) if len(here) else set()
         left = [v for v in trials.get(m, []) if v not in done] + (c.probes_left.split() if getattr(c, 'probes_left', '') else [])
@@ -506,7 +520,7 @@ def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=N
             if twin is None or twin not in set(chosen[(chosen.dataset == ds) & (chosen.model == src[m])].chosen):
                 n_twin = max(0, want.get(m, 1) - max(len(tw), 1))
                 n_seeds += n_twin
-                hours += n_twin * (float(tw.epochs_run.mean()) if len(tw) else ep_seed) * seconds_per_epoch(runs, ds, [src[m]], scales)[0] / 3600
+                hours += n_twin * (float(tw.epochs_run.mean()) if len(tw) else ep_seed) * spe_of(runs, ds, [src[m]], scales)[0] / 3600
         rows.append(dict(dataset=ds, model=m, trials_left=len(left), seeds_left=n_seeds, hours_left=hours if left or n_seeds else 0.0,
                          seconds_per_epoch=spe, basis=who + ('; trial epochs: ' + ', '.join(
                              f'{n} {EPOCH_BASES[b]}' for b, n in how_ep.items()) if len(how_ep) else ''), core=want.get(m, 1) == most))
@@ -789,6 +803,19 @@ def _md_budget(bu:pd.DataFrame, scales:dict) -> list[str]:
                    f"({', '.join(sorted(set(todo.dataset) - set(priced.dataset)) or ['some'])}) not priced." if len(priced) < len(todo) else '.')] + (
                 ['', h] if (h := verdict_hours(bu)) else [])
 
+def _md_gpu_budget(gb:pd.DataFrame, n_runs:int) -> list[str]:
+    """The same runs left priced in GPU hours (`budget(devices=('cuda',))`, scales by `epoch_steps`), per dataset and
+    for each verdict's `core` models; [] without GPU runs or without a price."""
+    todo = gb[((gb.trials_left > 0) | (gb.seeds_left > 0)) & gb.hours_left.notna()] if n_runs and len(gb) else gb.iloc[:0]
+    if not len(todo): return []
+    per = lambda t: ', '.join(f'{ds} {g.hours_left.sum():.1f} h' for ds, g in t.groupby('dataset', sort=False))
+    core = todo[todo.core.astype(str).str.lower() == 'true'] if 'core' in todo else todo.iloc[:0]
+    return ['', f"On a lent GPU the priced runs left take **{todo.hours_left.sum():.1f} GPU-cell hours** (each cell's wall "
+            f"time while it shared the GPU with the other cells of its call, as the {n_runs} GPU runs measured their epochs; "
+            f"carried to a dataset without GPU runs by its training sequences, `epoch_steps`, for these launch-bound "
+            f"models): {per(todo)}" + (f"; of which the verdict's models ({', '.join(dict.fromkeys(core.model))}): {per(core)}" if len(core) else '')
+            + '. Divide by the cells a call runs at once for the GPU wall time.']
+
 def _md_sharpness(sh:pd.DataFrame) -> list[str]:
     "Each choice's validation margin over the runner-up, against the spread of its seeds (`sharpness`)."
     L = ['', '### How sharp is each choice', '',
@@ -919,6 +946,9 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     bh = by_history(runs, sm, comps, lengths)
     scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir, load=load) if data_dir and len(chosen) else {}
     bu = budget(runs, chosen, plan, scales)
+    n_gpu = int(runs.device.astype(str).str.startswith('cuda').sum()) if len(runs) else 0
+    gb = (budget(runs, chosen, plan, epoch_steps(list(dict.fromkeys(chosen.dataset)), data_dir, load=load), devices=('cuda',))
+          if n_gpu and data_dir and len(chosen) else none(BUDGET_COLUMNS))
     mt = matched(runs, trials)
     fit = matched_fit(mt)
     ap = against_published(sm) if len(sm) else none(['dataset'])
@@ -934,7 +964,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     empty = empty_cells(sm, bu, derived, absent) if len(sm) else []
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
-         *_md_by_history(bh, comps), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_sharpness(sh), *_md_matched(mt, fit),
+         *_md_by_history(bh, comps), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
          *_md_published(ap)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)

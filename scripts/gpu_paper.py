@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from fame_nb.data import DataError, load_dataset
-from fame_nb.paper_table import CPU_DEVICES, price
+from fame_nb.paper_table import epoch_steps, price
 from fame_nb.reproduce import _pricing_runs, _scales, begun, grid, lease_order, plain_command
 
 MARGIN = 90   # seconds of budget a new cell needs
@@ -79,7 +79,7 @@ def main():
         if priced is None or a.quick: hours = {}   # --quick: 2 epochs, which no full run's epochs price
         elif a.device == 'cpu': hours = price(new, priced, _scales({c.dataset for c in new}, priced, a.data_dir))
         else:
-            if not scales: scales.update(steps_per_epoch({*datasets, *priced.dataset}, a.data_dir))
+            if not scales: scales.update(epoch_steps({*datasets, *priced.dataset}, a.data_dir))   # launch-bound: steps, not FLOPs
             hours = price(new, priced, scales, devices=(a.device.split(':')[0],))
         secs.update({c.key: hours.get(c.key, (math.nan,))[0] * 3600 for c in new})
 
@@ -153,17 +153,6 @@ def main():
                         [k for k, v in status.items() if v['status'].startswith('FAILED')])
         print(f"{n['ok']} done, {n['FAILED']} failed, {n['killed']} killed, {len(left_keys)} left "
               f"({time.time() - t_start:.0f}s{'; pack ' + a.pack if a.pack else ''})", flush=True)
-
-def steps_per_epoch(datasets, data_dir) -> dict:
-    """{dataset: training sequences}, proportional to the optimizer steps of an epoch (one batch of `batch_size` per
-    step): what carries a GPU epoch time from one dataset to another. On the GPU these small models are launch-bound
-    (benchmarks/README.md), so a step costs about the same on every dataset (ML-1M's 200 positions x 3.7k items, Sports'
-    50 x 18k), where epoch FLOPs (`paper_table.epoch_flops`, the CPU's scale) would price Sports' 278 steps as ML-1M's 47."""
-    out = {}
-    for ds in datasets:
-        try: out[ds] = float(sum(len(s) > 3 for s in load_dataset(ds, data_dir=data_dir).seqs))
-        except DataError: pass
-    return out
 
 def stop(running, grace=15):
     "SIGTERM each running cell's process group (run_plain saves its notebook), SIGKILL what is left after `grace` s."
