@@ -411,9 +411,9 @@ def epoch_flops(datasets, data_dir=None, d:int=64, n_layers:int=2, load=None) ->
 def epoch_steps(datasets, data_dir=None, load=None) -> dict:
     """{dataset: training sequences}, proportional to an epoch's optimizer steps (a batch of `batch_size` sequences
     each): the GPU's scale. There these small models are launch-bound, a step costs about the same on every dataset
-    (ML-1M's 200 positions x 3.7k items, Beauty's 50 x 12k), and epoch times follow the steps: Beauty's GPU epochs
-    (`results/gpu_models.md`, 9 cells sharing) took 3.6x ML-1M's (12 sharing), its sequences are 3.7x. `load`: as
-    `history_lengths`."""
+    (ML-1M's 200 positions x 3.7k items, Beauty's 50 x 12k), and epoch times follow the steps: SASRec's Beauty GPU
+    epochs (`results/gpu_models.md`, 9 cells sharing) trained 3.5x as long as its ML-1M ones (12 sharing), and Beauty
+    has 3.7x the sequences. `load`: as `history_lengths`."""
     from fame_nb.data import DataError, load_dataset
     load, out = load or (lambda ds: load_dataset(ds, data_dir=data_dir)), {}
     for ds in datasets:
