@@ -2,7 +2,7 @@
 # Start, stop or look at the background grids of a CPU box (the paper grid of issue 12, the mechanism study of issue 13):
 # DEVELOPERS.md's recipe as one command, so that a new session resumes them in one step.
 #
-#   scripts/grid.sh start [paper|mechanism|both] [--until WHEN [--long H | --no-long] [--long-fit]]
+#   scripts/grid.sh start [paper|mechanism|both] [--until WHEN [--long H | --no-long] [--long-fit | --long-any]]
 #                                                  default paper (2 cells at once); both: one core each; --until: start
 #                                                  only cells whose estimate ends by WHEN (HH:MM, or hours from now),
 #                                                  e.g. the session's end: a cell still running then is lost with the machine;
@@ -10,8 +10,9 @@
 #                                                  kept for later starts with the same WHEN; --long H: H hours), which no
 #                                                  session would start: it runs anyway and resumes at the next start on this
 #                                                  machine (`LongSlots`; the paper grid with 2 at once only); --long-fit
-#                                                  (for a new machine, whose checkpoints the next session will not
-#                                                  have): only a cell estimated to end within the window, margin left out
+#                                                  (for a new machine, whose checkpoints the next session may not
+#                                                  have): only a cell estimated to end within the window, margin left out;
+#                                                  the default where no paper checkpoint is here (--long-any: any cell)
 #   scripts/grid.sh stop                           every process of a grid this script started (kernels included)
 #   scripts/grid.sh status                         which grids run, from which commit, each running cell's last epoch
 #
@@ -79,7 +80,14 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
       --long) [[ "$2" =~ ^[0-9]+(\.[0-9]*)?$ ]] || { echo "grid.sh start: --long needs hours (e.g. 2.3)" >&2; return 2; }; long=$2; shift 2;;
       --no-long) nolong=1; shift;;
     esac
-    [ "$1" = --long-fit ] && { [ -z "$nolong" ] || { echo "grid.sh start: --long-fit with --no-long: no long slot to fit" >&2; return 2; }; longfit=1; shift; }
+    case "$1" in
+      --long-fit) [ -z "$nolong" ] || { echo "grid.sh start: --long-fit with --no-long: no long slot to fit" >&2; return 2; }; longfit=1; shift;;
+      --long-any) longfit=0; shift;;
+    esac
+    if [ -z "$nolong" ] && [ -z "$longfit" ] && ! compgen -G "results/paper/checkpoints/*/last.pt" > /dev/null; then
+      longfit=1; echo "grid.sh: no checkpoint of a begun cell here (a new machine): the long slot takes only a cell that may end within the window (--long-any: any)"
+    fi
+    [ "$longfit" = 0 ] && longfit=""
     # the window of a session: a first start's until - now, kept (in $GRIDLOG/window) for a restart with the same --until,
     # whose window left is shorter: a cell that fits a whole session is not long, it waits for the next one
     mkdir -p "$GRIDLOG"
@@ -90,7 +98,7 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
         echo "$until $long" > "$GRIDLOG/window"; fi
     fi
   fi
-  [ $# -eq 0 ] || { echo "grid.sh start: unexpected '$1' (start [paper|mechanism|both] [--until WHEN [--long H | --no-long] [--long-fit]])" >&2; return 2; }
+  [ $# -eq 0 ] || { echo "grid.sh start: unexpected '$1' (start [paper|mechanism|both] [--until WHEN [--long H | --no-long] [--long-fit | --long-any]])" >&2; return 2; }
   case "$which" in paper) todo=(paper); jobs=2;; mechanism) todo=(mechanism); jobs=2;; both) todo=(paper mechanism); jobs=1;;
     *) echo "grid.sh start: unknown grid '$which' (paper, mechanism or both)" >&2; return 2;; esac
   for g in "${GRIDS[@]}"; do
@@ -114,5 +122,5 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
 
 case "$1" in
   start) shift; start "$@";; stop) stop;; status) status;;
-  *) sed -n '5,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
+  *) sed -n '5,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
 esac
