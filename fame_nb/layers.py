@@ -36,14 +36,15 @@ def keep_mask(shape, p:float, device=None) -> tuple[torch.Tensor, float]:
 
 def attend(q, k, v,             # [B, H, Lq, d_h], [B, H, L, d_h], [B, H, L, d_h]
            mask,                # [B, 1, Lq, L] bool, True = may attend (every row needs one True)
-           dropout_p:float=0.0, # dropout on the attention weights (pass 0 in eval mode)
-          ) -> torch.Tensor:    # [B, H, Lq, d_h]
+           dropout_p:float=0.0, # dropout on the attention weights (pass 0 in eval mode); a 0-d tensor: a stack's
+          ) -> torch.Tensor:    # [B, H, Lq, d_h]    # rate, one per model under vmap (06a_stack), drawn with rand_like
     "softmax(q k^T / sqrt(d_h) masked) v, with dropout on the weights."
-    if dropout_p == 0: return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
-    assert 0 < dropout_p < 1
+    rates = torch.is_tensor(dropout_p)
+    if not rates and dropout_p == 0: return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    assert rates or 0 < dropout_p < 1
     bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device).masked_fill_(~mask, float("-inf"))
     a = ((q * q.shape[-1] ** -0.5) @ k.transpose(-1, -2)).add_(bias).softmax(-1)   # additive mask: free backward
-    keep, p = keep_mask(a.shape, dropout_p, a.device)
+    keep, p = (torch.rand_like(a) >= dropout_p, dropout_p) if rates else keep_mask(a.shape, dropout_p, a.device)
     return (torch.where(keep, a, 0.0) @ v) * (1.0 / (1.0 - p))
 
 # %% ../nbs/03_layers.ipynb #acf35005

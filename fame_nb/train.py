@@ -24,7 +24,7 @@ _all_ = ['pick_device']   # still importable from here
 __all__ = ['MODELS', 'RECIPES', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'model_class', 'build_model',
            'n_params', 'recipe', 'save_checkpoint', 'save_json', 'CheckpointError', 'load_checkpoint',
            'selection_protocol', 'loss_weight', 'chunked_loss', 'train_epoch', 'LoopState', 'save_state',
-           'resume_state', 'fit', 'pick_device']
+           'resume_state', 'eval_data', 'stopped', 'end_epoch', 'open_run', 'log_epoch', 'finish', 'fit', 'pick_device']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
 MODELS = {'sasrec': 'fame_nb.sasrec:SASRec', 'fame': 'fame_nb.fame:FAME', 'gru4rec': 'fame_nb.gru4rec:GRU4Rec',
@@ -291,54 +291,55 @@ class _NoRouter:   # what `fit` opens around validation for a model without `rou
     def __exit__(self, *exc): pass
     def stats(self): return {}
 
-def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progress:bool|str=True,
-        on_epoch_end=None, per_user:bool=False) -> dict:
-    "Train `cfg.model` on `ds`, select on validation NDCG@20 (protocol `cfg.mask_history`), evaluate the test once under both protocols."
-    device = pick_device(cfg.device)
-    bars = bool(progress) and progress != 'epochs'   # 'epochs': one line per epoch, no per-batch bars (papermill logs)
-    run_dir = Path(run_dir) if run_dir else None
+def eval_data(ds:SeqDataset, cfg:TrainConfig):
+    "The leave-one-out split and its padded inputs: `(split, (valid_x, valid_y), (test_x, test_y))`."
     split = leave_one_out(ds)
-    valid_x, valid_y = pad_left(split.valid_input, cfg.max_len), torch.as_tensor(split.valid_target)
-    test_x, test_y = pad_left(split.test_input, cfg.max_len), torch.as_tensor(split.test_target)
-    torch.manual_seed(cfg.seed)
-    model = build_model(cfg, ds.n_items).to(device)
-    pre = pretrain_and_init(model, ds, cfg, progress=bars)   # metadata only, cached: a resumed run redoes it cheaply
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    last = run_dir/'last.pt' if run_dir else None
-    st = resume_state(last if resume else None, cfg, model, opt, device)
+    return (split, (pad_left(split.valid_input, cfg.max_len), torch.as_tensor(split.valid_target)),
+            (pad_left(split.test_input, cfg.max_len), torch.as_tensor(split.test_target)))
+
+def stopped(st:LoopState, cfg:TrainConfig) -> bool:
+    "Early stopping: `patience` epochs without a better validation NDCG@20 (and at least `min_epochs`)."
+    return st.bad >= cfg.patience and st.epoch >= cfg.min_epochs
+
+def end_epoch(model, cfg:TrainConfig, device, split, valid_xy, st:LoopState, epoch:int, loss:float, train_s:float) -> dict:
+    "Validate after `epoch`, add its record to `st.history` and keep the best weights; the record (a line of `log.jsonl`)."
+    t0 = time.time()
+    with getattr(model, 'router_log', _NoRouter)() as routers:   # FAME: its routers and gate on the validation users
+        valid = _floats(_metrics(model, *valid_xy, cfg, device, split.valid_input))
+    router = routers.stats()
+    rec = dict(epoch=epoch, loss=loss, train_seconds=round(train_s, 3),
+               eval_seconds=round(time.time() - t0, 3), valid=valid, **({'router': router} if router else {}))
+    st.epoch = epoch; st.history.append(rec)
+    if valid['NDCG@20'] > st.best:
+        st.best, st.best_epoch, st.bad = valid['NDCG@20'], epoch, 0
+        st.best_model = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    else: st.bad += 1
+    return rec
+
+def open_run(run_dir, st:LoopState):
+    "Create `run_dir` and write the (resumed) history to its `log.jsonl`."
     if run_dir:
         run_dir.mkdir(parents=True, exist_ok=True)
         (run_dir/'log.jsonl').write_text(''.join(json.dumps(h) + '\n' for h in st.history))
-    pairs = train_pairs(split.train, cfg.max_len)  # padded once, re-shuffled every epoch
-    if cfg.loss == 'sampled' and cfg.neg_sampling == 'pop':   # q = the training targets' frequency
-        model.next_item.set_popularity(torch.bincount(pairs[1][pairs[1] > 0], minlength=ds.n_items + 1))
-    for epoch in range(st.epoch + 1, cfg.epochs + 1):
-        if st.bad >= cfg.patience and st.epoch >= cfg.min_epochs: break   # early stopping (also right after a resume)
-        t0 = time.time()
-        loss = train_epoch(model, opt, pairs, cfg, epoch, progress=bars)
-        train_s = time.time() - t0
-        with getattr(model, 'router_log', _NoRouter)() as routers:   # FAME: its routers and gate on the validation users
-            valid = _floats(_metrics(model, valid_x, valid_y, cfg, device, split.valid_input))
-        router = routers.stats()
-        rec = dict(epoch=epoch, loss=loss, train_seconds=round(train_s, 3),
-                   eval_seconds=round(time.time() - t0 - train_s, 3), valid=valid, **({'router': router} if router else {}))
-        st.epoch = epoch; st.history.append(rec)
-        if valid['NDCG@20'] > st.best:
-            st.best, st.best_epoch, st.bad = valid['NDCG@20'], epoch, 0
-            st.best_model = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        else: st.bad += 1
-        if run_dir:
-            save_state(last, cfg, model, opt, st)
-            with open(run_dir/'log.jsonl', 'a') as f: f.write(json.dumps(rec) + '\n')
-        if progress:
-            print(f"epoch {epoch:3d}  loss {rec['loss']:.4f}  valid NDCG@20 {valid['NDCG@20']:.4f}  "
-                  f"HR@20 {valid['HR@20']:.4f}  {train_s:.1f}s" + ('  *' if st.best_epoch == epoch else ''), flush=True)
-        if on_epoch_end: on_epoch_end(epoch, rec)
+
+def log_epoch(run_dir, cfg:TrainConfig, model, opt, st:LoopState, rec:dict, progress, prefix:str=''):
+    "Write `last.pt` and the record's `log.jsonl` line (with a `run_dir`); print one line (with `progress`)."
+    if run_dir:
+        save_state(run_dir/'last.pt', cfg, model, opt, st)
+        with open(run_dir/'log.jsonl', 'a') as f: f.write(json.dumps(rec) + '\n')
+    if progress:
+        v = rec['valid']
+        print(f"{prefix}epoch {rec['epoch']:3d}  loss {rec['loss']:.4f}  valid NDCG@20 {v['NDCG@20']:.4f}  "
+              f"HR@20 {v['HR@20']:.4f}  {rec['train_seconds']:.1f}s" + ('  *' if st.best_epoch == rec['epoch'] else ''), flush=True)
+
+def finish(model, ds:SeqDataset, cfg:TrainConfig, st:LoopState, split, valid_xy, test_xy, device, run_dir=None, pre=None,
+           per_user:bool=False) -> dict:
+    "Reload the best weights, write `best.pt`, score validation and test once under both protocols: `fit`'s result."
     if st.best_model is None: raise RuntimeError("no epoch was trained (epochs < 1?)")
     model.load_state_dict(st.best_model)
     sel = selection_protocol(cfg)   # chose the epoch; the other protocol is reported beside it, never used to choose
-    valid = _metrics(model, valid_x, valid_y, cfg, device, split.valid_input, both=True)
-    test = _metrics(model, test_x, test_y, cfg, device, split.test_input, per_user=per_user, both=True)
+    valid = _metrics(model, *valid_xy, cfg, device, split.valid_input, both=True)
+    test = _metrics(model, *test_xy, cfg, device, split.test_input, per_user=per_user, both=True)
     if run_dir:
         save_checkpoint(run_dir/'best.pt', model=st.best_model, config_json=_config_json(cfg), n_items=ds.n_items,
                         dataset=ds.name, best_epoch=st.best_epoch)
@@ -353,3 +354,28 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
         res['per_user'] = {k: v.tolist() for k, v in test[sel]['per_user'].items()}
         res['per_user_by_protocol'] = {p: {k: v.tolist() for k, v in test[p]['per_user'].items()} for p in PROTOCOLS}
     return res
+
+def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progress:bool|str=True,
+        on_epoch_end=None, per_user:bool=False) -> dict:
+    "Train `cfg.model` on `ds`, select on validation NDCG@20 (protocol `cfg.mask_history`), evaluate the test once under both protocols."
+    device = pick_device(cfg.device)
+    bars = bool(progress) and progress != 'epochs'   # 'epochs': one line per epoch, no per-batch bars (papermill logs)
+    run_dir = Path(run_dir) if run_dir else None
+    split, valid_xy, test_xy = eval_data(ds, cfg)
+    torch.manual_seed(cfg.seed)
+    model = build_model(cfg, ds.n_items).to(device)
+    pre = pretrain_and_init(model, ds, cfg, progress=bars)   # metadata only, cached: a resumed run redoes it cheaply
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    st = resume_state(run_dir/'last.pt' if run_dir and resume else None, cfg, model, opt, device)
+    open_run(run_dir, st)
+    pairs = train_pairs(split.train, cfg.max_len)  # padded once, re-shuffled every epoch
+    if cfg.loss == 'sampled' and cfg.neg_sampling == 'pop':   # q = the training targets' frequency
+        model.next_item.set_popularity(torch.bincount(pairs[1][pairs[1] > 0], minlength=ds.n_items + 1))
+    for epoch in range(st.epoch + 1, cfg.epochs + 1):
+        if stopped(st, cfg): break   # early stopping (also right after a resume)
+        t0 = time.time()
+        loss = train_epoch(model, opt, pairs, cfg, epoch, progress=bars)
+        rec = end_epoch(model, cfg, device, split, valid_xy, st, epoch, loss, time.time() - t0)
+        log_epoch(run_dir, cfg, model, opt, st, rec, progress)
+        if on_epoch_end: on_epoch_end(epoch, rec)
+    return finish(model, ds, cfg, st, split, valid_xy, test_xy, device, run_dir, pre, per_user)
