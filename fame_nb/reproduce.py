@@ -16,9 +16,9 @@ __all__ = ['VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHA
            'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'PACE_TTL_S', 'variant', 'tuning_variants',
            'interpret_on', 'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point',
            'grid', 'selected_point', 'derived_source', 'eligible', 'searched_range', 'model_probes', 'probe_values',
-           'edge_probes', 'is_probe', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters',
-           'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
-           'holding', 'run_claimed', 'begun', 'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar',
+           'edge_probes', 'is_probe', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'param_config',
+           'run_result', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim',
+           'release', 'holding', 'run_claimed', 'begun', 'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar',
            'dry_run_prices', 'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits',
            'LongSlots', 'lease_order', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
 
@@ -448,6 +448,28 @@ def cell_parameters(cell:Cell, out_dir:Path, data_dir=None, device='auto', threa
                 data_dir=str(Path(data_dir).resolve()) if data_dir else '',     # the kernel runs elsewhere
                 out=str(out_dir/'runs'/f'{cell.key}.json'), run_dir=str(out_dir/'checkpoints'/cell.key),
                 threads=int(threads or 0))
+
+# %% ../nbs/08_reproduce.ipynb #b7c1e2a1
+def param_config(p:dict):
+    "The `TrainConfig` that run.ipynb's parameters `p` (`cell_parameters`) train: the dataset's defaults, then the cell's."
+    from fame_nb.train import TrainConfig, dataset_defaults
+    return TrainConfig().update(**{**dataset_defaults(p['dataset']), 'model': p['model'], 'seed': int(p['seed']),
+                                   'epochs': int(p['epochs']), 'patience': int(p['patience']), 'device': p['device'],
+                                   **(json.loads(p['variant']) if p['variant'] else {})})
+
+def run_result(res:dict, overrides:dict, n_users:int) -> dict:
+    """`fit`'s result (with `per_user=True`) as a cell keeps it: its `variant`; per-user results for the paired tests,
+    small enough to commit: NDCG@20 under the selection protocol (rounded) and, under both protocols, each user's rank
+    when the target made the top 20 (02_metrics: `top_ranks`). Checked: the stored ranks give back the reported means."""
+    from fame_nb.metrics import top_ranks, per_user_from_top
+    res['variant'] = overrides
+    res['per_user_top20'] = {p: top_ranks(v['MRR@20'], k=20) for p, v in res.pop('per_user_by_protocol').items()}
+    res['per_user'] = {'NDCG@20': [round(x, 5) for x in res['per_user']['NDCG@20']]}
+    assert set(res['test']) == {'HR@5', 'HR@10', 'HR@20', 'NDCG@5', 'NDCG@10', 'NDCG@20', 'MRR@20'}
+    assert 0 < len(res['per_user']['NDCG@20']) <= n_users and res['best_epoch'] >= 1
+    for p, top in res['per_user_top20'].items():
+        assert abs(per_user_from_top(top, 'NDCG@20').mean().item() - res['protocols'][p]['test']['NDCG@20']) < 1e-9, p
+    return res
 
 # %% ../nbs/08_reproduce.ipynb #0f699ea4
 class _Lines:

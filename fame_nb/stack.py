@@ -5,6 +5,7 @@
 # %% ../nbs/06a_stack.ipynb #ddd2d3ff
 from __future__ import annotations
 import copy, contextlib, math, time
+from dataclasses import asdict
 from pathlib import Path
 
 import torch

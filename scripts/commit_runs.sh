@@ -18,9 +18,11 @@ names=()
 [ -d "$RUNS" ] || { echo "nothing new: no $RUNS"; exit 0; }
 for j in $(git ls-files --others --exclude-standard "$RUNS" | grep '\.json$'); do
   nb="${j%.json}.ipynb"
-  [ -f "$nb" ] || continue
-  .venv/bin/python tools/relpaths.py "$j" "$nb" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" || exit 1
-  git add "$j" "$nb"; names+=("$(basename "${j%.json}")")
+  if [ -f "$nb" ]; then files=("$j" "$nb")
+  elif grep -q '"stack": {' "$j"; then files=("$j")   # a stacked run (scripts/run_stack.py): no notebook of its own
+  else continue; fi                                   # a notebook still being written
+  .venv/bin/python tools/relpaths.py "${files[@]}" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" || exit 1
+  git add "${files[@]}"; names+=("$(basename "${j%.json}")")
 done
 [ ${#names[@]} -eq 0 ] && { echo "nothing new"; exit 0; }
 if [ "$RUNS" != results/paper/runs ]; then

@@ -13,6 +13,9 @@
 # back in $OUT/paperN.tgz, N the number of this call on this machine (merging: DEVELOPERS.md). GRID=mechanism runs the
 # mechanism study's grid instead (into /tmp/g/results/mechanism, --tuned-from .gpudata/paper_runs, $OUT/mechanismN.tgz;
 # give --models or --datasets to leave out fame-pre and sasrec-text: the text encoder does not travel, 90 MB).
+# STACK_CHECK=1 first measures stacked training at ML-1M's shape (`scripts/gpu_throughput.py --parts stack`: K = 1, 4,
+# 8, 16 trials as one vmapped stack against one solo cell, sequences/s and peak memory; ~60 s, not in BUDGET_S) into
+# $OUT/stackN.json; give `--stack N` to gpu_paper.py to train the grid's trials in stacks (nbs/06a_stack.ipynb).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${1:?usage: gpu_lease.sh BUDGET_S [LATER_S [gpu_paper.py arguments ...]]}; L=${2:-0}; shift; [ $# -gt 0 ] && shift
@@ -29,6 +32,8 @@ esac
 seeded=(); [ -d ".gpudata/${GRID}_runs" ] && seeded=(--seed-runs-from ".gpudata/${GRID}_runs")
 extra=(); [[ " $* " == *" --jobs "* ]] || extra+=(--jobs 12); [[ " $* " == *" --threads "* ]] || extra+=(--threads 1)
 (nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 10 > "$OUT/smi$n.csv" 2>/dev/null &)
+[ "${STACK_CHECK:-0}" = 1 ] && timeout -k 10 120 "${PYTHON:-python3}" scripts/gpu_throughput.py --device "${STACK_DEVICE:-cuda}" \
+  --parts stack --seconds 1 --n-items 3416 --max-len 200 --out "$OUT/stack$n.json" | tail -20
 PYTHONUNBUFFERED=1 timeout -k 20 $(( B + 45 )) "${PYTHON:-python3}" scripts/gpu_paper.py --data-dir .gpudata \
   --out-dir "/tmp/g/results/$GRID" "${prof[@]}" "${seeded[@]}" --budget-s "$B" --later-s "$L" \
   --pack "$OUT/$GRID$n.tgz" "${extra[@]}" "$@"

@@ -7,7 +7,11 @@ cells whose estimate (GPU seconds from the finished GPU runs, `paper_table.price
 within the time left plus --later-s, then those with no estimate; a cell estimated to end later is not started (listed
 in summary.json's `too_long`). No cell starts with less than 90 s left; at the deadline the running ones are stopped
 (recorded as 'killed at deadline'; run again with the same --out-dir on a still-warm machine, they resume from their
-checkpoints). Each cell's estimate is recorded beside its seconds in summary.json. --pack gets
+checkpoints). Each cell's estimate is recorded beside its seconds in summary.json. With --stack N, up to N fresh
+cells of one (dataset, model) that differ only in lr, dropout or weight decay (`stack.check_stack`: SASRec, FAME,
+FMLP-Rec and their BCE twins) train as one stack, one process (`scripts/run_stack.py`, nbs/06a_stack.ipynb): on a
+launch-bound GPU a stack of K costs about two solo steps of dispatch (benchmarks/README.md). A stack takes one --jobs slot and starts
+when its longest cell's solo estimate fits; summary.json names each cell's stack. --pack gets
 runs/<key>.{json,ipynb} of the results in OUT_DIR not in --seed-runs-from, failed/<key>.{ipynb,log}, summary.json.
 
 On the device (carry `.gpudata`, git-ignored: copies of ../shared/data/amazon/{Beauty,Sports_and_Outdoors,Toys_and_Games}
@@ -20,14 +24,15 @@ The out-dir is not under $OUT (at most 8 files come back; checkpoints are large)
 `tools/relpaths.py --root /tmp/g` makes its paths the `paper/runs/...` that local runs record (DEVELOPERS.md: merging).
 A CPU rehearsal here: `--quick --device cpu --jobs 1 --budget-s 200 --datasets ml-100k --models sasrec`.
 """
-import argparse, json, math, os, shutil, signal, subprocess, sys, tarfile, time
+import argparse, itertools, json, math, os, shutil, signal, subprocess, sys, tarfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from fame_nb.data import DataError, load_dataset
 from fame_nb.paper_table import epoch_steps, price
-from fame_nb.reproduce import _pricing_runs, _scales, begun, grid, lease_order, plain_command
+from fame_nb.reproduce import _pricing_runs, _scales, begun, cell_parameters, grid, lease_order, param_config, plain_command
+from fame_nb.stack import check_stack, stack_key
 
 MARGIN = 90   # seconds of budget a new cell needs
 
@@ -54,6 +59,9 @@ def main():
     p.add_argument('--quick', action='store_true', help='CPU rehearsal: 2 epochs, only the datasets whose files exist')
     p.add_argument('--profile', default='paper', help=argparse.SUPPRESS)
     p.add_argument('--tuned-from', help="a tuned profile's source runs (the mechanism profile: the paper grid's runs)")
+    p.add_argument('--stack', type=int, default=0, metavar='N',
+                   help='train up to N fresh cells that may stack (same dataset, model, architecture, seed) as one '
+                        '(scripts/run_stack.py); 0 or 1: every cell alone')
     a = p.parse_args()
     t_start = time.time(); deadline = t_start + a.budget_s
     signal.signal(signal.SIGTERM, on_term)
@@ -69,7 +77,14 @@ def main():
         datasets = [d for d in datasets if available(d, a.data_dir)]
         print('datasets with files:', ' '.join(datasets) or 'none', flush=True)
     order = {d: i for i, d in enumerate(datasets)}
-    running, status = {}, {}   # key -> (Popen, start time); key -> dict(status=, seconds=)
+    running, status = {}, {}   # job -> (Popen, start time, its cells' keys); key -> dict(status=, seconds=, ...)
+    stackable = {}   # key -> its stack key (None: trains alone)
+    def stack_of(c):
+        if c.key not in stackable:
+            cfg = param_config(cell_parameters(c, out_dir, a.data_dir, a.device))
+            try: check_stack([cfg]); stackable[c.key] = stack_key(cfg)
+            except ValueError: stackable[c.key] = None
+        return stackable[c.key]
 
     secs, too_long, scales = {}, {}, {}   # key -> estimated seconds on this device (nan: not priced); key -> estimate, not started
     def estimate(cells):   # priced once, when first seen, from the runs finished by then
@@ -87,7 +102,8 @@ def main():
         cells = sorted(grid(a.profile, datasets, models=a.models, out_dir=out_dir, epochs=2 if a.quick else None,
                             tuned_runs=a.tuned_from),
                        key=lambda c: order[c.dataset])
-        return [c for c in cells if c.key not in status and c.key not in running and not (runs/f'{c.key}.json').exists()]
+        busy = {k for _, _, keys in running.values() for k in keys}
+        return [c for c in cells if c.key not in status and c.key not in busy and not (runs/f'{c.key}.json').exists()]
 
     def todo():   # remaining() in lease_order's order, without the cells that would end too late
         cells = remaining(); estimate(cells)
@@ -96,40 +112,61 @@ def main():
         for c in go: too_long.pop(c.key, None)
         return go
 
+    def mates(c, queue, left):   # the queued cells that stack with `c` (fresh, and each estimated to fit), up to --stack
+        if a.stack < 2 or begun(c, out_dir) or stack_of(c) is None: return []
+        return [x for x in queue if not begun(x, out_dir) and stack_of(x) == stack_of(c)
+                and not lease_order([x], secs, left + a.later_s)[1]][:a.stack - 1]
+
     if a.dry_run:
-        cells = todo()
-        for i, c in enumerate(cells):
-            print(f'{i + 1:4d}  {c.key}  ~{secs[c.key]:.0f} s  {json.dumps(c.overrides)}')
+        cells, i = todo(), 0
+        while cells:
+            c = cells.pop(0); m = mates(c, cells, deadline - time.time()); cells = [x for x in cells if x not in m]
+            i += 1
+            for x in [c, *m]:
+                print(f'{i:4d}  {x.key}  ~{secs[x.key]:.0f} s  {json.dumps(x.overrides)}')
         for k, s_ in too_long.items(): print(f'  --  {k}  ~{s_} s: would end after the budget (+ --later-s)')
-        print(f'{len(cells)} cells to run now, {len(too_long)} too long for it; the seed re-runs of a (dataset, model) '
+        print(f'{i} jobs to run now, {len(too_long)} cells too long for it; the seed re-runs of a (dataset, model) '
               'join once its trials are done')
         return
 
-    def start(c):
-        cmd, env = plain_command(c, out_dir, a.data_dir, a.device, a.threads)
-        with open(logs/f'{c.key}.log', 'w') as log:   # own session: stopped as a group at the deadline
-            running[c.key] = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
-                                               start_new_session=True), time.time())
+    logfile, n_stacks = {}, itertools.count(1)   # key -> the log of the job that ran it
+    def start(cells):
+        cmd, env = plain_command(cells[0], out_dir, a.data_dir, a.device, a.threads)
+        name = cells[0].key if len(cells) == 1 else f'stack-{next(n_stacks):03d}'
+        if len(cells) > 1:   # one process trains them all (scripts/run_stack.py)
+            (logs/f'{name}.json').write_text(json.dumps([cell_parameters(c, out_dir, a.data_dir, a.device, a.threads)
+                                                         for c in cells], indent=1))
+            cmd = [sys.executable, str(ROOT/'scripts'/'run_stack.py'), str(logs/f'{name}.json')]
+            print(f'stack {name}: {len(cells)} cells, ' + ' '.join(c.key for c in cells), flush=True)
+        logfile.update({c.key: logs/f'{name}.log' for c in cells})
+        with open(logs/f'{name}.log', 'w') as log:   # own session: stopped as a group at the deadline
+            running[name] = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                                              start_new_session=True), time.time(), [c.key for c in cells])
 
-    def finish(key, st=None):
-        proc, t0 = running.pop(key)
-        if st is None:
-            st = 'ok' if proc.returncode == 0 and (runs/f'{key}.json').exists() else f'FAILED ({proc.returncode})'
-        status[key] = dict(status=st, seconds=round(time.time() - t0, 1), estimate=None if math.isnan(e := secs.get(key, math.nan)) else round(e, 1))
-        print(f'{st:<20} {key}  {time.time() - t0:.0f}s', flush=True)
+    def finish(name, st=None):
+        proc, t0, keys = running.pop(name)
+        for key in keys:
+            out = runs/f'{key}.json'
+            if out.exists(): s_, end = 'ok', out.stat().st_mtime   # a stack's cells finish one by one
+            else: s_, end = st or f'FAILED ({proc.returncode})', time.time()
+            status[key] = dict(status=s_, seconds=round(end - t0, 1),
+                               estimate=None if math.isnan(e := secs.get(key, math.nan)) else round(e, 1),
+                               **({'stack': name} if len(keys) > 1 else {}))
+            print(f'{s_:<20} {key}  {end - t0:.0f}s', flush=True)
 
     why = 'killed at deadline'
     try:
         queue = todo()
         while True:
-            done = [k for k, (proc, _) in running.items() if proc.poll() is not None]
+            done = [k for k, (proc, _, _) in running.items() if proc.poll() is not None]
             for k in done: finish(k)
             if done: queue = todo()
             left = deadline - time.time()
             if left <= 0: break
             while queue and len(running) < a.jobs and left > MARGIN:
                 c = queue.pop(0)   # estimated when the queue was made: the time left has shrunk since
-                if begun(c, out_dir) or not lease_order([c], secs, left + a.later_s)[1]: start(c)
+                if begun(c, out_dir) or not lease_order([c], secs, left + a.later_s)[1]:
+                    m = mates(c, queue, left); queue = [x for x in queue if x not in m]; start([c, *m])
                 else: too_long[c.key] = round(secs[c.key])
             if not running and (not queue or left <= MARGIN): break
             time.sleep(1)
@@ -143,25 +180,25 @@ def main():
         except Exception as e: left_keys = [f'? ({type(e).__name__}: {e})']
         n = {s: sum(v['status'].startswith(s) for v in status.values()) for s in ('ok', 'FAILED', 'killed')}
         summary = dict(profile=a.profile, root=str(ROOT), out_dir=str(out_dir), data_dir=str(Path(a.data_dir).resolve()),
-                       device=a.device, jobs=a.jobs, threads=a.threads, budget_s=a.budget_s, quick=a.quick,
+                       device=a.device, jobs=a.jobs, threads=a.threads, budget_s=a.budget_s, quick=a.quick, stack=a.stack,
                        datasets=datasets, models=a.models, copied=len(copied), seconds=round(time.time() - t_start, 1),
                        counts=dict(done=n['ok'], failed=n['FAILED'], killed=n['killed'], left=len(left_keys)),
                        later_s=a.later_s, cells=status, left=left_keys, too_long=too_long,
-                       log_tails={k: tail(logs/f'{k}.log') for k, v in status.items() if v['status'] != 'ok'})
+                       log_tails={k: tail(logfile.get(k, logs/f'{k}.log')) for k, v in status.items() if v['status'] != 'ok'})
         (out_dir/'summary.json').write_text(json.dumps(summary, indent=1))
         if a.pack: pack(Path(a.pack), out_dir, {f.name for f in seeded},
-                        [k for k, v in status.items() if v['status'].startswith('FAILED')])
+                        {k: logfile.get(k, logs/f'{k}.log') for k, v in status.items() if v['status'].startswith('FAILED')})
         print(f"{n['ok']} done, {n['FAILED']} failed, {n['killed']} killed, {len(left_keys)} left "
               f"({time.time() - t_start:.0f}s{'; pack ' + a.pack if a.pack else ''})", flush=True)
 
 def stop(running, grace=15):
     "SIGTERM each running cell's process group (run_plain saves its notebook), SIGKILL what is left after `grace` s."
-    for proc, _ in running.values():
+    for proc, _, _ in running.values():
         if proc.poll() is None:
             try: os.killpg(proc.pid, signal.SIGTERM)
             except ProcessLookupError: pass
     t = time.time() + grace
-    for proc, _ in running.values():
+    for proc, _, _ in running.values():
         try: proc.wait(max(0.1, t - time.time()))
         except subprocess.TimeoutExpired:
             try: os.killpg(proc.pid, signal.SIGKILL)
@@ -172,8 +209,8 @@ def tail(f, n=2000):
     try: return f.read_text(errors='replace')[-n:]
     except OSError: return ''
 
-def pack(path:Path, out_dir:Path, seeded:set, failed:list):
-    "runs/<key>.{json,ipynb} of the results not in --seed-runs-from, failed/<key>.{ipynb,log}, summary.json (atomic)."
+def pack(path:Path, out_dir:Path, seeded:set, failed:dict):
+    "runs/<key>.{json,ipynb} of the results not in --seed-runs-from, failed/: notebooks and logs (`failed`: key -> log), summary.json (atomic)."
     path.parent.mkdir(parents=True, exist_ok=True); tmp = path.with_name(path.name + '.tmp')
     with tarfile.open(tmp, 'w:gz') as tar:
         tar.add(out_dir/'summary.json', 'summary.json')
@@ -181,9 +218,8 @@ def pack(path:Path, out_dir:Path, seeded:set, failed:list):
             if f.name in seeded: continue
             tar.add(f, f'runs/{f.name}')
             if f.with_suffix('.ipynb').exists(): tar.add(f.with_suffix('.ipynb'), f'runs/{f.stem}.ipynb')
-        for k in failed:
-            for f in (out_dir/'runs'/f'{k}.ipynb', out_dir/'logs'/f'{k}.log'):
-                if f.exists(): tar.add(f, f'failed/{f.name}')
+        for f in sorted({f for k in failed for f in (out_dir/'runs'/f'{k}.ipynb', failed[k])}):   # a log once per job
+            if f.exists(): tar.add(f, f'failed/{f.name}')
     os.replace(tmp, path)
 
 if __name__ == '__main__': main()

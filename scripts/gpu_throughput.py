@@ -7,7 +7,9 @@ a 10,000-item catalogue, full cross-entropy), where one cell did about 10k seque
   1. `batch`: SASRec and FAME (H=2, N=4) at batch sizes 128 .. 4096, fp32 and bf16 autocast;
   2. `compile`: the same step under `torch.compile` (mode 'default' and 'reduce-overhead' = CUDA graphs) at B = 128;
   3. `share`: k = 1, 4, 8 processes training at once on the same GPU (each a B=128 cell, as `fame-nb reproduce`
-     would run them), aggregate sequences/s.
+     would run them), aggregate sequences/s;
+  4. `stack`: K = 1, 4, 8, 16 trials trained as one vmapped stack (`fame_nb.stack`, nbs/06a_stack.ipynb; what
+     `gpu_paper.py --stack` runs), aggregate sequences/s of all K against one solo cell, and the peak memory.
 Larger batches need a larger learning rate: `lr_for(batch)` below is the square-root rule from B = 128 that a
 run would use; this script measures speed only, not the quality of a scaled run.
 
@@ -60,6 +62,32 @@ def seqs_per_s(model, B, L, n_items, device, seconds, bf16=False, compile_mode=N
     return dict(seqs_per_s=B * n / (time.perf_counter() - t0), steps=n, warmup_s=round(warm, 1))
 
 
+def stack_seqs_per_s(model, K, B, L, n_items, device, seconds):
+    "`seqs_per_s` for K models trained as one `fame_nb.stack.Stack`: sequences/s of all K together, and peak MiB."
+    from fame_nb.stack import Stack, rate_buffers
+    cfg = TrainConfig().update(model=model, max_len=L, **({'n_heads': 2, 'n_experts': 4} if model == 'fame' else {}))
+    ms = []
+    for _ in range(K):
+        torch.manual_seed(0); ms.append(rate_buffers(build_model(cfg, n_items).to(device).train()))
+    st = Stack(ms, [cfg] * K, [torch.optim.Adam(m.parameters()) for m in ms])
+    g = torch.Generator().manual_seed(0)
+    full = torch.randint(1, n_items + 1, (B, L + 1), generator=g).to(device)
+    seq, tgt = full[:, :-1], full[:, 1:]
+    keep = tgt > 0; idx, t, w = keep.nonzero(as_tuple=True), tgt[keep], torch.ones((), device=device)
+    def step(): st.adam.step(st.grad(st.params, st.buffers, seq, idx, t, w)[0])
+    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
+    if device.type == 'cuda': torch.cuda.reset_peak_memory_stats()
+    for _ in range(3): step()
+    sync()
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        step(); n += 1
+        if n % 5 == 0: sync()
+    sync()
+    peak = round(torch.cuda.max_memory_allocated() / 2**20) if device.type == 'cuda' else None
+    return dict(seqs_per_s=K * B * n / (time.perf_counter() - t0), steps=n, peak_MiB=peak)
+
+
 def table(rows, cols):
     out = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     for r in rows: out.append('| ' + ' | '.join(str(r.get(c, '')) for c in cols) + ' |')
@@ -81,7 +109,7 @@ def main():
     ap.add_argument('--n-items', type=int, default=10000); ap.add_argument('--max-len', type=int, default=50)
     ap.add_argument('--seconds', type=float, default=2.0, help='measured seconds per point')
     ap.add_argument('--quick', action='store_true', help='tiny sizes: a dry run of every part on the CPU')
-    ap.add_argument('--parts', nargs='+', default=['batch', 'compile', 'share'])
+    ap.add_argument('--parts', nargs='+', default=['batch', 'compile', 'share', 'stack'])
     ap.add_argument('--child', help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child: return child(a.child)
@@ -138,6 +166,18 @@ def main():
             for r in rows:
                 if r['model'] == model: r['x_one_cell'] = round(r['seqs_per_s'] / base, 2)
 
+    def stacked(rows):
+        for model in ('sasrec', 'fame', 'fmlp'):
+            solo = seqs_per_s(make(model, n_items, L, device), sizes[0], L, n_items, device, secs)['seqs_per_s']
+            rows.append(dict(model=model, K='solo', seqs_per_s=round(solo), per_trial=round(solo), x_solo=1.0))
+            for K in ([1, 2] if a.quick else [1, 4, 8, 16]):
+                r = stack_seqs_per_s(model, K, sizes[0], L, n_items, device, secs)
+                rows.append(dict(model=model, K=K, seqs_per_s=round(r['seqs_per_s']), per_trial=round(r['seqs_per_s'] / K),
+                                 x_solo=round(r['seqs_per_s'] / solo, 2), steps=r['steps'], peak_MiB=r['peak_MiB']))
+                print(rows[-1], flush=True)
+                if device.type == 'cuda': torch.cuda.empty_cache()
+
+    part('stack', stacked, ['model', 'K', 'seqs_per_s', 'per_trial', 'x_solo', 'steps', 'peak_MiB'])
     part('batch', batch, ['model', 'B', 'lr', 'bf16', 'seqs_per_s', 'steps', 'warmup_s'])
     part('compile', compiled, ['model', 'B', 'compile', 'seqs_per_s', 'steps', 'warmup_s'])
     part('share', share, ['model', 'cells', 'B', 'seqs_per_s', 'per_cell', 'x_one_cell'])
