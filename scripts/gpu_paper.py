@@ -11,7 +11,9 @@ checkpoints). Each cell's estimate is recorded beside its seconds in summary.jso
 cells of one (dataset, model) that differ only in lr, dropout or weight decay (`stack.check_stack`: SASRec, FAME,
 FMLP-Rec and their BCE twins) train as one stack, one process (`scripts/run_stack.py`, nbs/06a_stack.ipynb): on a
 launch-bound GPU a stack of K costs about two solo steps of dispatch (benchmarks/README.md). A stack takes one --jobs slot and starts
-when its longest cell's solo estimate fits; summary.json names each cell's stack. --pack gets
+when its longest cell's solo estimate fits; summary.json names each cell's stack. A stack that fails (out of memory,
+say) gives its unfinished cells back to the queue to run alone (summary.json: `unstacked`; its log is packed); after
+two failed stacks every further cell runs alone. --pack gets
 runs/<key>.{json,ipynb} of the results in OUT_DIR not in --seed-runs-from, failed/<key>.{ipynb,log}, summary.json.
 
 On the device (carry `.gpudata`, git-ignored: copies of ../shared/data/amazon/{Beauty,Sports_and_Outdoors,Toys_and_Games}
@@ -129,7 +131,7 @@ def main():
               'join once its trials are done')
         return
 
-    logfile, n_stacks = {}, itertools.count(1)   # key -> the log of the job that ran it
+    logfile, n_stacks, unstacked = {}, itertools.count(1), {}   # key -> the log of the job that ran it; -> its failed stack
     def start(cells):
         cmd, env = plain_command(cells[0], out_dir, a.data_dir, a.device, a.threads)
         name = cells[0].key if len(cells) == 1 else f'stack-{next(n_stacks):03d}'
@@ -148,6 +150,12 @@ def main():
         for key in keys:
             out = runs/f'{key}.json'
             if out.exists(): s_, end = 'ok', out.stat().st_mtime   # a stack's cells finish one by one
+            elif st is None and len(keys) > 1:   # a failed stack (out of memory?): its unfinished cells go back to the
+                stackable[key] = None            # queue, to run alone (from their checkpoints: begun cells never stack)
+                unstacked[key] = name; print(f'{"unstacked":<20} {key}  (stack {name} exited {proc.returncode})', flush=True)
+                if len(set(unstacked.values())) >= 2 and a.stack > 1:   # twice: no more stacks in this call
+                    a.stack = 1; print('two stacks failed: every further cell runs alone', flush=True)
+                continue
             else: s_, end = st or f'FAILED ({proc.returncode})', time.time()
             status[key] = dict(status=s_, seconds=round(end - t0, 1),
                                estimate=None if math.isnan(e := secs.get(key, math.nan)) else round(e, 1),
@@ -183,11 +191,12 @@ def main():
                        device=a.device, jobs=a.jobs, threads=a.threads, budget_s=a.budget_s, quick=a.quick, stack=a.stack,
                        datasets=datasets, models=a.models, copied=len(copied), seconds=round(time.time() - t_start, 1),
                        counts=dict(done=n['ok'], failed=n['FAILED'], killed=n['killed'], left=len(left_keys)),
-                       later_s=a.later_s, cells=status, left=left_keys, too_long=too_long,
+                       later_s=a.later_s, cells=status, left=left_keys, too_long=too_long, unstacked=unstacked,
                        log_tails={k: tail(logfile.get(k, logs/f'{k}.log')) for k, v in status.items() if v['status'] != 'ok'})
         (out_dir/'summary.json').write_text(json.dumps(summary, indent=1))
         if a.pack: pack(Path(a.pack), out_dir, {f.name for f in seeded},
-                        {k: logfile.get(k, logs/f'{k}.log') for k, v in status.items() if v['status'].startswith('FAILED')})
+                        {**{k: logfile.get(k, logs/f'{k}.log') for k, v in status.items() if v['status'].startswith('FAILED')},
+                         **{name: logs/f'{name}.log' for name in set(unstacked.values())}})
         print(f"{n['ok']} done, {n['FAILED']} failed, {n['killed']} killed, {len(left_keys)} left "
               f"({time.time() - t_start:.0f}s{'; pack ' + a.pack if a.pack else ''})", flush=True)
 
