@@ -233,7 +233,7 @@ def target_states(self:FAME, seq, keep): return {k: v[keep] for k, v in self(seq
 
 @patch
 def states_loss(self:FAME, o, t):   # the loss from `target_states` (as `NextItemHead`'s: chunks of a batch concatenated)
-    nll, c = self._nll(o, torch.ones_like(t, dtype=torch.bool), t), self.config["router_balance"]
+    nll, c = self._nll(o, ..., t), self.config["router_balance"]   # (every position: `...`, no mask to batch in a stack)
     if c > 0 and self.N > 1: return nll + c * self.balance_loss(o["beta"])   # see "Load balancing" below
     return nll
 

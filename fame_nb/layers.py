@@ -42,7 +42,7 @@ def attend(q, k, v,             # [B, H, Lq, d_h], [B, H, L, d_h], [B, H, L, d_h
     rates = torch.is_tensor(dropout_p)
     if not rates and dropout_p == 0: return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
     assert rates or 0 < dropout_p < 1
-    bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device).masked_fill_(~mask, float("-inf"))
+    bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device).masked_fill(~mask, float("-inf"))   # (not in place: a stack's masks are per run)
     a = ((q * q.shape[-1] ** -0.5) @ k.transpose(-1, -2)).add_(bias).softmax(-1)   # additive mask: free backward
     keep, p = (torch.rand_like(a) >= dropout_p, dropout_p) if rates else keep_mask(a.shape, dropout_p, a.device)
     return (torch.where(keep, a, 0.0) @ v) * (1.0 / (1.0 - p))

@@ -180,7 +180,8 @@ class NextItemLoss(nn.Module):
             if dt is not None: raise ValueError(f"ce_impl='fused' keeps fp32 logits; with ce_dtype={dt} use 'auto', 'chunked' or 'torch'")
             return fused_cross_entropy(h, items, target)
         if impl == 'chunked': return chunked_cross_entropy(h, items, target, self.chunk, dt)
-        return F.cross_entropy(lowp_logits(h, items[1:]), target - 1)   # = full_softmax_loss outside ce_precision
+        return F.cross_entropy(lowp_logits(h, items[1:]), target - 1, ignore_index=-1)   # = full_softmax_loss outside
+        # ce_precision; a target 0 (padding of a stack whose runs see different batches, 06a_stack) adds no term
 
     def forward(self, h, items, target):
         if self.kind == 'ce': return self.full(h, items, target)

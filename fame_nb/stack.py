@@ -10,6 +10,7 @@ from pathlib import Path
 
 import torch
 from torch import nn
+import torch.nn.functional as F
 from torch.func import functional_call, grad_and_value, stack_module_state, vmap
 
 from .data import SeqDataset
@@ -21,8 +22,8 @@ from .train import (TrainConfig, build_model, eval_data, end_epoch, finish, log_
                            pick_device, pretrain_and_init, resume_state, stopped, _epoch_seed)
 
 # %% auto #0
-__all__ = ['RATE_ATTRS', 'STACK_MODELS', 'STACK_FREE', 'RateDropout', 'rate_buffers', 'StackAdam', 'stack_key', 'check_stack',
-           'Stack', 'fit_stack']
+__all__ = ['RATE_ATTRS', 'STACK_MODELS', 'STACK_FREE', 'RateDropout', 'rate_buffers', 'StackAdam', 'seeds_stack', 'stack_key',
+           'check_stack', 'Stack', 'fit_stack']
 
 # %% ../nbs/06a_stack.ipynb #6fb392d5
 class RateDropout(nn.Module):
@@ -75,11 +76,18 @@ class StackAdam:
 
 # %% ../nbs/06a_stack.ipynb #cc4919c1
 STACK_MODELS = ('sasrec', 'fame', 'fmlp')
-STACK_FREE = ('lr', 'dropout', 'weight_decay')   # what may differ between the runs of a stack
+STACK_FREE = ('lr', 'dropout', 'weight_decay',   # what may differ between the runs of a stack; `length_chunks`, a CPU
+              'length_chunks')                   # option that changes no loss or gradient, is never used by a stack
+
+def seeds_stack(cfg:TrainConfig) -> bool:
+    "Whether runs like `cfg` may stack with other seeds (each its own batches): a loss that ignores padded targets."
+    return cfg.loss == 'ce' and cfg.mix == 'logits' and cfg.router_balance == 0 and cfg.batching == 'random'
+
+def _free(cfg): return STACK_FREE + (('seed',) if seeds_stack(cfg) else ())
 
 def stack_key(cfg:TrainConfig) -> tuple:
-    "What runs must share to stack: their config without `STACK_FREE` (runs with equal keys may stack)."
-    return tuple((k, v) for k, v in sorted(asdict(cfg).items()) if k not in STACK_FREE)
+    "What runs must share to stack: their config without `STACK_FREE` (and `seed`: `seeds_stack`); equal keys may stack."
+    return tuple((k, v) for k, v in sorted(asdict(cfg).items()) if k not in _free(cfg))
 
 def check_stack(cfgs:list[TrainConfig]):
     "Raise a one-line ValueError naming why `cfgs` cannot train as one stack."
@@ -88,13 +96,15 @@ def check_stack(cfgs:list[TrainConfig]):
     if c0.model not in STACK_MODELS: raise ValueError(f"model={c0.model!r} does not stack; stackable: {', '.join(STACK_MODELS)}")
     if c0.loss == 'sampled': raise ValueError("loss='sampled' does not stack: its negatives are drawn once per batch for all positions")
     for c in cfgs[1:]:
-        diff = [k for k, v in asdict(c).items() if k not in STACK_FREE and v != getattr(c0, k)]
-        if diff: raise ValueError(f"runs differ in {diff[0]} ({getattr(c0, diff[0])!r} vs {getattr(c, diff[0])!r}): only {', '.join(STACK_FREE)} may")
+        diff = [k for k, v in asdict(c).items() if k not in _free(c0) and v != getattr(c0, k)]
+        if diff: raise ValueError(f"runs differ in {diff[0]} ({getattr(c0, diff[0])!r} vs {getattr(c, diff[0])!r}): only {', '.join(_free(c0))} may")
 
 # %% ../nbs/06a_stack.ipynb #49132b45
 class _Loss(nn.Module):   # what the vmapped step differentiates: one model's loss at the given target positions
     def __init__(self, model): super().__init__(); self.m = model
     def forward(self, seq, keep, t, w): return self.m.states_loss(self.m.target_states(seq, keep), t) * w
+
+def _to(x, dev): return tuple(_to(y, dev) for y in x) if isinstance(x, tuple) else x.to(dev, non_blocking=True)
 
 class Stack:
     "K models trained as one (`fit_stack`): stacked parameters, `StackAdam`, one vmapped step per batch."
@@ -105,10 +115,12 @@ class Stack:
         self.base = copy.deepcopy(wrapped[0]).train()   # the module functional_call runs (its own weights unused)
         if hasattr(self.base.m, 'next_item'): self.base.m.next_item.impl = 'torch'   # GPU's 'auto'; vmap-able everywhere
         self.adam = StackAdam(self.params, [c.lr for c in cfgs], [c.weight_decay for c in cfgs])
-        self.live, self.cfg = list(range(len(models))), cfgs[0]
+        self.live, self.cfg, self.seeds = list(range(len(models))), cfgs[0], [c.seed for c in cfgs]
+        self.shared = len(set(self.seeds)) == 1   # one batch for all; else each run its own (`seeds_stack`)
         for j, o in enumerate(opts): self._load_adam(j, models[j], o)
         def loss(p, b, seq, keep, t, w): return functional_call(self.base, (p, b), (seq, keep, t, w))
-        self.grad = vmap(grad_and_value(loss), in_dims=(0, 0, None, None, None, None), randomness='different')
+        data = None if self.shared else 0
+        self.grad = vmap(grad_and_value(loss), in_dims=(0, 0, data, data, data, data), randomness='different')
 
     def _names(self, model): return [('m.' + n, p) for n, p in model.named_parameters()]
 
@@ -123,6 +135,7 @@ class Stack:
         self.params = {k: v[idx] for k, v in self.params.items()}
         self.buffers = {k: v[idx] for k, v in self.buffers.items()}
         self.adam.params = self.params; self.adam.keep(idx); self.live = list(members)
+        self.seeds = [self.seeds[i] for i in idx.tolist()]
 
     @torch.no_grad()
     def sync(self, k:int, model, opt=None):
@@ -134,21 +147,37 @@ class Stack:
                 opt.state[p] = dict(step=torch.tensor(float(self.adam.t)), exp_avg=self.adam.m[n][j].clone(),
                                     exp_avg_sq=self.adam.v[n][j].clone())
 
+    def batch(self, parts:list, mean_targets:float, dev):
+        "The vmapped step's data from the runs' (inp, tgt) batches: one shared, or each left-padded to the longest."
+        def weight(tgt): return torch.as_tensor(loss_weight(tgt, mean_targets, self.cfg.loss_norm), dtype=torch.float32)
+        if self.shared:
+            inp, tgt = trim_padding(*parts[0]); keep = tgt > 0
+            return _to((inp, keep.nonzero(as_tuple=True), tgt[keep], weight(tgt)), dev)
+        parts = [trim_padding(i, t) for i, t in parts]
+        L, P = max(i.shape[1] for i, _ in parts), max(int((t > 0).sum()) for _, t in parts)
+        inp = torch.stack([F.pad(i, (L - i.shape[1], 0)) for i, _ in parts])                   # [K, B, L] right-aligned
+        tgt = torch.stack([F.pad(t, (L - t.shape[1], 0)) for _, t in parts])
+        rows, cols, ts = (torch.zeros(len(parts), P, dtype=torch.long) for _ in range(3))    # padding: position (0, 0),
+        for k, t in enumerate(tgt):                                                           # target 0 (ignored)
+            b, l = (t > 0).nonzero(as_tuple=True); rows[k, :len(b)], cols[k, :len(b)], ts[k, :len(b)] = b, l, t[b, l]
+        w = torch.stack([weight(t) for t in tgt])
+        return _to((inp, (rows, cols), ts, w), dev)
+
     def train_epoch(self, pairs, epoch:int) -> list[float]:
-        "One epoch of every live model over the batches `train_epoch` (06_train) would draw: each model's mean batch loss."
+        "One epoch of every live model over the batches `train_epoch` (06_train) would draw for it: each model's mean batch loss."
         cfg, dev = self.cfg, next(iter(self.params.values())).device
         amp = cfg.bf16 and dev.type == 'cuda'
         n_batches = math.ceil(len(pairs[0]) / cfg.batch_size)
         mean_targets = float((pairs[1] > 0).sum()) / n_batches
-        torch.manual_seed(_epoch_seed(cfg.seed, epoch))
-        gen = torch.Generator().manual_seed(_epoch_seed(cfg.seed, epoch))
+        torch.manual_seed(_epoch_seed(self.seeds[0], epoch))   # the dropout draws: the stack's own (the first run's seed)
+        streams = [train_batches(pairs, cfg.max_len, cfg.batch_size, batching=cfg.batching,
+                                 generator=torch.Generator().manual_seed(_epoch_seed(s, epoch)))
+                   for s in (self.seeds[:1] if self.shared else self.seeds)]
         total = torch.zeros(len(self.live), device=dev)
-        for inp, tgt in train_batches(pairs, cfg.max_len, cfg.batch_size, generator=gen, batching=cfg.batching):
-            inp, tgt = (x.to(dev, non_blocking=True) for x in trim_padding(inp, tgt))
-            keep = tgt > 0
-            w = torch.as_tensor(loss_weight(tgt, mean_targets, cfg.loss_norm), dtype=torch.float32, device=dev)
+        for parts in zip(*streams):
+            inp, keep, t, w = self.batch(list(parts), mean_targets, dev)
             with torch.autocast('cuda', dtype=torch.bfloat16) if amp else contextlib.nullcontext(), ce_precision(cfg.ce_dtype):
-                grads, loss = self.grad(self.params, self.buffers, inp, keep.nonzero(as_tuple=True), tgt[keep], w)
+                grads, loss = self.grad(self.params, self.buffers, inp, keep, t, w)
             self.adam.step(grads)
             total += loss.detach().float()
         return (total / n_batches).tolist()

@@ -8,8 +8,8 @@ within the time left plus --later-s, then those with no estimate; a cell estimat
 in summary.json's `too_long`). No cell starts with less than 90 s left; at the deadline the running ones are stopped
 (recorded as 'killed at deadline'; run again with the same --out-dir on a still-warm machine, they resume from their
 checkpoints). Each cell's estimate is recorded beside its seconds in summary.json. With --stack N, up to N fresh
-cells of one (dataset, model) that differ only in lr, dropout or weight decay (`stack.check_stack`: SASRec, FAME,
-FMLP-Rec and their BCE twins) train as one stack, one process (`scripts/run_stack.py`, nbs/06a_stack.ipynb): on a
+cells of one (dataset, model) that differ only in lr, dropout or weight decay, or in seed with the full cross-entropy
+(`stack.check_stack`: SASRec, FAME, FMLP-Rec and their BCE twins) train as one stack, one process (`scripts/run_stack.py`, nbs/06a_stack.ipynb): on a
 launch-bound GPU a stack of K costs about two solo steps of dispatch (benchmarks/README.md). A stack takes one --jobs slot and starts
 when its longest cell's solo estimate fits; summary.json names each cell's stack. A stack that fails (out of memory,
 say) gives its unfinished cells back to the queue to run alone (summary.json: `unstacked`; its log is packed); after

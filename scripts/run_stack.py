@@ -1,5 +1,5 @@
-"""Run several cells of a grid as one stack (`fame_nb.stack.fit_stack`, nbs/06a_stack.ipynb): K tuning trials of one
-(dataset, model) that differ only in lr, dropout or weight decay train as one vmapped model on the same batches.
+"""Run several cells of a grid as one stack (`fame_nb.stack.fit_stack`, nbs/06a_stack.ipynb): K runs of one (dataset,
+model) that differ only in lr, dropout or weight decay (or seed: each its own batches) train as one vmapped model.
 
     python3 scripts/run_stack.py PARAMS.json
 
