@@ -84,7 +84,7 @@ def main():
     def stack_of(c):
         if c.key not in stackable:
             cfg = param_config(cell_parameters(c, out_dir, a.data_dir, a.device))
-            try: check_stack([cfg]); stackable[c.key] = stack_key(cfg)
+            try: check_stack([cfg]); stackable[c.key] = (c.dataset, stack_key(cfg))   # (no dataset in a config)
             except ValueError: stackable[c.key] = None
         return stackable[c.key]
 
