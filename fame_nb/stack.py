@@ -52,6 +52,7 @@ class StackAdam:
         dev = next(iter(params.values())).device
         self.params, self.betas, self.eps, self.t = params, betas, eps, 0
         self.lr, self.wd = (torch.as_tensor(x, dtype=torch.float32, device=dev) for x in (lr, weight_decay))
+        self.decay = any(float(x) != 0 for x in weight_decay)   # a Python bool: no device sync in `step`
         self.m = {k: torch.zeros_like(p) for k, p in params.items()}
         self.v = {k: torch.zeros_like(p) for k, p in params.items()}
 
@@ -64,7 +65,7 @@ class StackAdam:
         b1, b2 = self.betas
         c1, c2 = 1 - b1 ** self.t, math.sqrt(1 - b2 ** self.t)
         for k, p in self.params.items():
-            g = grads[k] + self._per(self.wd, p) * p if self.wd.any() else grads[k]
+            g = grads[k] + self._per(self.wd, p) * p if self.decay else grads[k]
             self.m[k].lerp_(g, 1 - b1)
             self.v[k].mul_(b2).addcmul_(g, g, value=1 - b2)
             p.sub_(self._per(self.lr / c1, p) * self.m[k] / (self.v[k].sqrt() / c2).add_(self.eps))
