@@ -9,7 +9,8 @@ a 10,000-item catalogue, full cross-entropy), where one cell did about 10k seque
   3. `share`: k = 1, 4, 8 processes training at once on the same GPU (each a B=128 cell, as `fame-nb reproduce`
      would run them), aggregate sequences/s;
   4. `stack`: K = 1, 4, 8, 16 trials trained as one vmapped stack (`fame_nb.stack`, nbs/06a_stack.ipynb; what
-     `gpu_paper.py --stack` runs), aggregate sequences/s of all K against one solo cell, and the peak memory.
+     `gpu_paper.py --stack` runs), aggregate sequences/s of all K against one solo cell, the peak memory, and the
+     seconds of one model's validation pass (each stacked run still validates alone every epoch).
 Larger batches need a larger learning rate: `lr_for(batch)` below is the square-root rule from B = 128 that a
 run would use; this script measures speed only, not the quality of a scaled run.
 
@@ -166,10 +167,23 @@ def main():
             for r in rows:
                 if r['model'] == model: r['x_one_cell'] = round(r['seqs_per_s'] / base, 2)
 
-    def stacked(rows):
+    def eval_seconds(model, users):
+        "One full-ranking validation pass of one model over `users` random users, both protocols (`fit` runs one per epoch)."
+        from fame_nb.metrics import evaluate
+        g = torch.Generator().manual_seed(1)
+        x, y = torch.randint(1, n_items + 1, (users, L), generator=g), torch.randint(1, n_items + 1, (users,), generator=g)
+        m = make(model, n_items, L, device).eval()
+        sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
+        with torch.no_grad():
+            evaluate(m.scores, x[:64], y[:64], device=device, mask_history='both'); sync()
+            t0 = time.perf_counter(); evaluate(m.scores, x, y, device=device, mask_history='both', by_length=True); sync()
+        return round(time.perf_counter() - t0, 3)
+
+    def stacked(rows):   # eval_s: what each stacked run still pays alone per epoch (its validation pass, ML-1M's 6,040 users)
         for model in ('sasrec', 'fame', 'fmlp'):
             solo = seqs_per_s(make(model, n_items, L, device), sizes[0], L, n_items, device, secs)['seqs_per_s']
-            rows.append(dict(model=model, K='solo', seqs_per_s=round(solo), per_trial=round(solo), x_solo=1.0))
+            rows.append(dict(model=model, K='solo', seqs_per_s=round(solo), per_trial=round(solo), x_solo=1.0,
+                             eval_s=eval_seconds(model, 200 if a.quick else 6040)))
             for K in ([1, 2] if a.quick else [1, 4, 8, 16]):
                 r = stack_seqs_per_s(model, K, sizes[0], L, n_items, device, secs)
                 rows.append(dict(model=model, K=K, seqs_per_s=round(r['seqs_per_s']), per_trial=round(r['seqs_per_s'] / K),
@@ -177,7 +191,7 @@ def main():
                 print(rows[-1], flush=True)
                 if device.type == 'cuda': torch.cuda.empty_cache()
 
-    part('stack', stacked, ['model', 'K', 'seqs_per_s', 'per_trial', 'x_solo', 'steps', 'peak_MiB'])
+    part('stack', stacked, ['model', 'K', 'seqs_per_s', 'per_trial', 'x_solo', 'steps', 'peak_MiB', 'eval_s'])
     part('batch', batch, ['model', 'B', 'lr', 'bf16', 'seqs_per_s', 'steps', 'warmup_s'])
     part('compile', compiled, ['model', 'B', 'compile', 'seqs_per_s', 'steps', 'warmup_s'])
     part('share', share, ['model', 'cells', 'B', 'seqs_per_s', 'per_cell', 'x_one_cell'])
