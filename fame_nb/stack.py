@@ -158,9 +158,11 @@ class Stack:
         L, P = max(i.shape[1] for i, _ in parts), max(int((t > 0).sum()) for _, t in parts)
         inp = torch.stack([F.pad(i, (L - i.shape[1], 0)) for i, _ in parts])                   # [K, B, L] right-aligned
         tgt = torch.stack([F.pad(t, (L - t.shape[1], 0)) for _, t in parts])
+        k, b, l = (tgt > 0).nonzero(as_tuple=True)                                            # ordered by run k
+        n = torch.bincount(k, minlength=len(parts))
+        j = torch.arange(len(k)) - (n.cumsum(0) - n)[k]                                        # index within run k
         rows, cols, ts = (torch.zeros(len(parts), P, dtype=torch.long) for _ in range(3))    # padding: position (0, 0),
-        for k, t in enumerate(tgt):                                                           # target 0 (ignored)
-            b, l = (t > 0).nonzero(as_tuple=True); rows[k, :len(b)], cols[k, :len(b)], ts[k, :len(b)] = b, l, t[b, l]
+        rows[k, j], cols[k, j], ts[k, j] = b, l, tgt[k, b, l]                                  # target 0 (ignored)
         w = torch.stack([weight(t) for t in tgt])
         return _to((inp, (rows, cols), ts, w), dev)
 
