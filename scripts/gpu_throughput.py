@@ -39,6 +39,21 @@ def make(model, n_items, L, device, **kw):
     return build_model(cfg, n_items).to(device).train()
 
 
+def timed(step, device, seconds, start_at=None):
+    "3 warm-up calls of `step`, then as many as fit in `seconds`: (steps, measured seconds, warm-up seconds)."
+    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
+    t0 = time.perf_counter()
+    for _ in range(3): step()                                   # warm-up (and compilation)
+    sync(); warm = time.perf_counter() - t0
+    if start_at: time.sleep(max(0.0, start_at - time.time()))   # concurrent cells measure the same window
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        step(); n += 1
+        if n % 5 == 0: sync()
+    sync()
+    return n, time.perf_counter() - t0, warm
+
+
 def seqs_per_s(model, B, L, n_items, device, seconds, bf16=False, compile_mode=None, start_at=None):
     "Training steps on one fixed random full-length batch for about `seconds`: sequences per second."
     g = torch.Generator().manual_seed(0)
@@ -50,17 +65,8 @@ def seqs_per_s(model, B, L, n_items, device, seconds, bf16=False, compile_mode=N
     if compile_mode: loss_fn = torch.compile(loss_fn, mode=None if compile_mode == 'default' else compile_mode)
     def step():
         opt.zero_grad(set_to_none=True); loss_fn(seq, tgt).backward(); opt.step()
-    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
-    t0 = time.perf_counter()
-    for _ in range(3): step()                                   # warm-up (and compilation)
-    sync(); warm = time.perf_counter() - t0
-    if start_at: time.sleep(max(0.0, start_at - time.time()))   # concurrent cells measure the same window
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        step(); n += 1
-        if n % 5 == 0: sync()
-    sync()
-    return dict(seqs_per_s=B * n / (time.perf_counter() - t0), steps=n, warmup_s=round(warm, 1))
+    n, secs, warm = timed(step, device, seconds, start_at)
+    return dict(seqs_per_s=B * n / secs, steps=n, warmup_s=round(warm, 1))
 
 
 def stack_seqs_per_s(model, K, B, L, n_items, device, seconds):
@@ -76,17 +82,10 @@ def stack_seqs_per_s(model, K, B, L, n_items, device, seconds):
     seq, tgt = full[:, :-1], full[:, 1:]
     keep = tgt > 0; idx, t, w = keep.nonzero(as_tuple=True), tgt[keep], torch.ones((), device=device)
     def step(): st.adam.step(st.grad(st.params, st.buffers, seq, idx, t, w)[0])
-    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
     if device.type == 'cuda': torch.cuda.reset_peak_memory_stats()
-    for _ in range(3): step()
-    sync()
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        step(); n += 1
-        if n % 5 == 0: sync()
-    sync()
+    n, secs, _ = timed(step, device, seconds)
     peak = round(torch.cuda.max_memory_allocated() / 2**20) if device.type == 'cuda' else None
-    return dict(seqs_per_s=K * B * n / (time.perf_counter() - t0), steps=n, peak_MiB=peak)
+    return dict(seqs_per_s=K * B * n / secs, steps=n, peak_MiB=peak)
 
 
 def table(rows, cols):
