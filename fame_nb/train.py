@@ -67,7 +67,7 @@ class TrainConfig(PretrainConfig):
     loss_norm: str = 'batch'     # 'batch': mean over the batch's targets | 'epoch': sum / the epoch's mean targets per batch
     loss: str = 'ce'             # next-item loss (04_sasrec): 'ce' (full cross-entropy) | 'sampled' (sampled softmax) | 'bce' (1 negative)
     n_negatives: int = 256       # loss='sampled': negatives per batch, shared by its positions
-    neg_sampling: str = 'uniform'  # loss='sampled': 'uniform' | 'pop' (training frequency, logQ-corrected)
+    neg_sampling: str = 'uniform'  # loss='sampled': 'uniform' | 'pop' (training frequency, logQ-corrected): K per batch; 'uniform-position': K per position
     ce_impl: str = 'auto'        # loss='ce': 'auto' (fused on CPU, torch's on CUDA) | 'fused' | 'torch' | 'chunked'
     ce_chunk: int = 1024         # ce_impl='chunked': items per block (memory O(positions x ce_chunk))
     ce_dtype: str = 'float32'    # loss='ce', training only: the dtype of the full cross-entropy's item products (04_sasrec
@@ -84,7 +84,7 @@ class TrainConfig(PretrainConfig):
     CHOICES = dict(model=MODELS, gate=('learned', 'mean'), item_proj=('linear', 'slice'), mix=('logits', 'probs'),
                    router_input=('experts', 'input'), routing=('soft', 'top1'),
                    batching=('random', 'bucket'), loss_norm=('batch', 'epoch'), loss=('ce', 'sampled', 'bce'),
-                   neg_sampling=('uniform', 'pop'), ce_impl=('auto', 'fused', 'torch', 'chunked'), ce_dtype=('float32', 'bfloat16'),
+                   neg_sampling=('uniform', 'pop', 'uniform-position'), ce_impl=('auto', 'fused', 'torch', 'chunked'), ce_dtype=('float32', 'bfloat16'),
                    mask_history=(False, True),
                    **PretrainConfig.CHOICES)   # checked by PretrainConfig.__post_init__; not a field (no annotation)
 
