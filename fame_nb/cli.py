@@ -71,7 +71,7 @@ def _paper_table(a):
     from fame_nb.paper_table import paper_table
     runs = Path(a.runs_dir)
     if not runs.is_dir(): raise FileNotFoundError(f"--runs-dir {runs}: no such folder")
-    r = paper_table(runs, a.out, figure=a.figure, profile=a.profile, data_dir=a.data_dir)
+    r = paper_table(runs, a.out, figure=a.figure, profile=a.profile, data_dir=a.data_dir, reference_dir=a.reference_runs)
     print(f"{len(r['runs'])} runs -> {a.out}.md, {a.out}.csv" + (f", {a.figure}" if a.figure else ''))
 
 def _data(a):
@@ -155,6 +155,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--runs-dir', default='results/paper/runs'); t.add_argument('--out', default='results/paper/paper_table')
     t.add_argument('--figure', help='PNG of NDCG@20 under both protocols'); t.add_argument('--profile', default='paper')
     t.add_argument('--data-dir', help="the datasets' folder: adds the comparisons by users' history length and prices the runs left on datasets not run yet")
+    t.add_argument('--reference-runs', metavar='DIR', help="the `reference` profile's runs (e.g. results/reference/runs): "
+                   "the published recipes run here, beside the published numbers")
     t.set_defaults(fn=_paper_table)
     g = sub.add_parser('data', help="fetch a dataset from its original source; prepare S3-Rec's files from raw Amazon files")
     gs = g.add_subparsers(dest='action', required=True)

@@ -15,12 +15,13 @@ from .metrics import per_user_from_top
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLUMNS', 'BYTE_SIGNS', 'SHARPNESS_COLUMNS',
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
-           'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'PAPER_CLAIM', 'load_runs',
-           'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement',
-           'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
-           'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price',
-           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'verdict', 'claim_verdict', 'plan_of',
-           'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
+           'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS',
+           'PAPER_CLAIM', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise',
+           'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit',
+           'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch',
+           'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published',
+           'welch_t', 'against_recipe', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure',
+           'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -594,6 +595,43 @@ def against_published(summary:pd.DataFrame, model:str='sasrec') -> pd.DataFrame:
                          ours=ours, ratio=ours / ref, seeds=int(s.seeds.iloc[0]) if len(s) else 0))
     return pd.DataFrame(rows)
 
+# %% ../nbs/15_paper_table.ipynb #d3da7439
+RECIPES = {'eSASRec benchmark: SASRec, sampled softmax': 'sasrec-esasrec'}   # source -> its recipe, a `reference` variant
+
+def welch_t(a, b) -> tuple[float, float]:
+    "(t, two-sided p) of Welch's t test of mean(a) - mean(b), Welch-Satterthwaite degrees of freedom; nan below 2 of either."
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if len(a) < 2 or len(b) < 2: return float('nan'), float('nan')
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    diff = a.mean() - b.mean()
+    if va + vb == 0: return (0.0, 1.0) if diff == 0 else (math.copysign(math.inf, diff), 0.0)
+    t = diff / math.sqrt(va + vb)
+    return t, t_pvalue(t, (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)))
+
+RECIPE_COLUMNS = ['dataset', 'metric', 'published', 'source', 'recipe', 'recipe_mean', 'recipe_std', 'recipe_seeds',
+                  'ours_model', 'ours_mean', 'ours_std', 'ours_seeds', 'p_seeds']
+
+def against_recipe(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFrame, model:str='sasrec') -> pd.DataFrame:
+    """Each published row of `model` whose source has a recipe (`RECIPES`) that the `reference` runs (`load_runs` of the
+    `reference` profile's folder) reached on its dataset: the recipe's masked test mean ± std over its seeds, our tuned
+    `model`'s over its chosen point's seeds in `runs` (`chosen`: `choose`'s frame), and Welch's p across seeds."""
+    rows = []
+    for ds, m, metric, ref, src in PUBLISHED:
+        rec = RECIPES.get(src)
+        x = reference[(reference.dataset == ds) & (reference.variant == rec)] if rec and m == model and len(reference) else []
+        if not len(x): continue
+        c = chosen[(chosen.dataset == ds) & (chosen.model == model)] if len(chosen) else chosen
+        pt = c.chosen.iloc[0] if len(c) and isinstance(c.chosen.iloc[0], str) else None
+        o = runs[(runs.dataset == ds) & (runs.variant == pt)][f'masked {metric}'] if pt else pd.Series(dtype=float)
+        a = x[f'masked {metric}']
+        sd = lambda s: float(s.std(ddof=1)) if len(s) > 1 else float('nan')
+        rows.append(dict(dataset=ds, metric=metric, published=ref, source=src, recipe=rec, recipe_mean=float(a.mean()),
+                         recipe_std=sd(a), recipe_seeds=len(a), ours_model=model,
+                         ours_mean=float(o.mean()) if len(o) else float('nan'), ours_std=sd(o), ours_seeds=len(o),
+                         p_seeds=welch_t(o, a)[1]))
+    return pd.DataFrame(rows, columns=RECIPE_COLUMNS)
+
+
 # %% ../nbs/15_paper_table.ipynb #5d2ce81d
 def _fmt(mean, std, prov=False):
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -856,6 +894,23 @@ def _md_published(ap:pd.DataFrame) -> list[str]:
                        [(r.dataset, r.metric, f'{r.published:.4f} ({r.published_model})', r.source, '—' if math.isnan(r.ours) else f'{r.ours:.4f}',
                          '—' if math.isnan(r.ratio) else f'{r.ratio:.2f}') for r in ap.itertuples(index=False)])]
 
+def _md_recipe(rc:pd.DataFrame) -> list[str]:
+    "The published recipes run here (`against_recipe`) beside their published numbers and our tuned model; nothing before one ran."
+    if not len(rc): return []
+    cell = lambda m, s, n: f'{_fmt(m, s)} ({int(n)})' if n else '—'
+    ratio = lambda a, b: '—' if math.isnan(a) or math.isnan(b) else f'{a / b:.2f}'
+    return ['', '### The published recipe, run here', '',
+            "Each published row whose recipe the `reference` profile ran as published (`RECIPES`; `reproduce.VARIANTS`: "
+            'not tuned) on these files under this protocol (history masked, full ranking): mean ± std over its seeds (how '
+            "many), beside our tuned model's chosen point; p: Welch's t across seeds, ours against the recipe. A recipe "
+            "that reaches its published number here says the two evaluations agree, and a gap between ours and the "
+            'published number is then the recipe\'s.', '',
+            *_md_table('dataset | metric | published | source | its recipe here | recipe / published | ours (tuned) | ours / recipe | p seeds (Welch)',
+                       [(r.dataset, r.metric, f'{r.published:.4f}', f'{r.source} (`{r.recipe}`)',
+                         cell(r.recipe_mean, r.recipe_std, r.recipe_seeds), ratio(r.recipe_mean, r.published),
+                         cell(r.ours_mean, r.ours_std, r.ours_seeds), ratio(r.ours_mean, r.recipe_mean), _p(r.p_seeds))
+                        for r in rc.itertuples(index=False)], 'lllllrlrr')]
+
 # %% ../nbs/15_paper_table.ipynb #28e62bd8
 def results_figure(sm:pd.DataFrame, models:list, path):
     "Test NDCG@20 of each model's chosen point per dataset, a panel per protocol, ± the std over its seeds."
@@ -922,12 +977,14 @@ def tuning_figure(runs, chosen, trials, sh, path):
     fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
 
 # %% ../nbs/15_paper_table.ipynb #9454980b
-def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>.md`
+def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
+                reference_dir=None) -> dict:
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
     `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
-    array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out. Returns the frames."""
+    array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out. `reference_dir`: the
+    `reference` profile's runs, the published recipes run here (`against_recipe`). Returns the frames."""
     plan = plan or plan_of(profile)
     trials, derived = plan['trials'], plan.get('derived', {})
     runs = load_runs(runs_dir)
@@ -952,10 +1009,12 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     mt = matched(runs, trials)
     fit = matched_fit(mt)
     ap = against_published(sm) if len(sm) else none(['dataset'])
+    ref = load_runs(reference_dir) if reference_dir and Path(reference_dir).is_dir() else none(['dataset'])
+    rc = against_recipe(runs, chosen, ref) if len(ref) else none(RECIPE_COLUMNS)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
-                        ('budget', bu), ('matched', mt), ('matched_fit', fit)):
+                        ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc)):
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
@@ -965,12 +1024,12 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
          *_md_by_history(bh, comps), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
-         *_md_published(ap)]
+         *_md_published(ap), *_md_recipe(rc)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
     curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, sharpness=sh, curves=curves, by_history=bh)
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, sharpness=sh, curves=curves, by_history=bh)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def verdict_markdown(path) -> str:

@@ -64,7 +64,8 @@ VARIANTS = {
     # number): the SASRec of the eSASRec benchmark's Amazon table (blondered/transformer_benchmark,
     # configs/paper/loo/s3_vanilla.yaml, with RecTools' defaults lr 1e-3, batch 128): d 256, one block, one head,
     # dropout 0.2, sampled softmax over 256 uniform negatives. Not theirs: our negatives are shared by a batch's
-    # positions (theirs are drawn per position), and we stop on masked validation (patience 10) within their 200 epochs
+    # positions (theirs are drawn per position: neg_sampling='uniform-position', several times the CPU cost, 04_sasrec),
+    # and we stop on masked validation (patience 10) within their 200 epochs
     'sasrec-esasrec':     ('sasrec', dict(d=256, n_layers=1, n_heads=1, dropout=0.2, loss='sampled', n_negatives=256, lr=1e-3)),
 }
 BASELINES = ['sasrec', 'gru4rec', 'bert4rec', 'fmlp']

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Commit a grid's finished runs as they land: each untracked $RUNS/<key>.json (default results/paper/runs, the paper
-# grid of issue 12; results/mechanism/runs for issue 13's) with its executed notebook, their paths made relative
+# grid of issue 12; results/mechanism/runs for issue 13's; results/reference/runs for the published recipes run here,
+# which the paper table reads too) with its executed notebook, their paths made relative
 # (tools/relpaths.py: this checkout, the grid's frozen worktree $GRIDTREE, default /tmp/gridtree as in DEVELOPERS.md,
 # and the folder beside the checkout that holds the data); for the paper grid, then the regenerated paper table, the
 # knockouts of the FAME runs that landed, the mechanism notebook's answer from these runs (results/paper/mechanism.md),
@@ -9,6 +10,7 @@
 # Run it from anywhere; data: $FAME_DATA, else ../shared/data/amazon.
 cd "$(dirname "$0")/.." || exit 1
 GRIDTREE=${GRIDTREE:-/tmp/gridtree}
+REFTREE=${REFTREE:-/tmp/reftree}   # the reference grid's worktree (scripts/reference_grid.sh)
 DATA=${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}
 RUNS=${RUNS:-results/paper/runs}
 # beside a running grid (its cells use every core, one thread each) the table and the analyses take one thread too:
@@ -21,17 +23,20 @@ for j in $(git ls-files --others --exclude-standard "$RUNS" | grep '\.json$'); d
   if [ -f "$nb" ]; then files=("$j" "$nb")
   elif grep -q '"stack": {' "$j"; then files=("$j")   # a stacked run (scripts/run_stack.py): no notebook of its own
   else continue; fi                                   # a notebook still being written
-  .venv/bin/python tools/relpaths.py "${files[@]}" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" || exit 1
+  .venv/bin/python tools/relpaths.py "${files[@]}" --root "$PWD" --root "$GRIDTREE" --root "$REFTREE" --beside "$(dirname "$PWD")" || exit 1
   git add "${files[@]}"; names+=("$(basename "${j%.json}")")
 done
 [ ${#names[@]} -eq 0 ] && { echo "nothing new"; exit 0; }
-if [ "$RUNS" != results/paper/runs ]; then
-  git commit -q -m "$(basename "$(dirname "$RUNS")"): ${names[*]}" -- "$RUNS" && git log --oneline -1; exit
-fi
+case "$RUNS" in results/paper/runs|results/reference/runs) ;;   # the paper table reads both
+  *) git commit -q -m "$(basename "$(dirname "$RUNS")"): ${names[*]}" -- "$RUNS" && git log --oneline -1; exit;; esac
 .venv/bin/fame-nb paper-table --runs-dir results/paper/runs --out results/paper_table --figure figures/paper_table.png \
-  --data-dir "$DATA" > /dev/null || exit 1
+  --data-dir "$DATA" $([ -d results/reference/runs ] && echo --reference-runs results/reference/runs) > /dev/null || exit 1
 git add results/paper_table* figures/paper_table*.png
-git commit -q -m "results/paper: ${names[*]}" -- results/paper/runs results/paper_table* figures/paper_table*.png && git log --oneline -1
+git commit -q -m "$(basename "$(dirname "$RUNS")"): ${names[*]}" -- "$RUNS" results/paper_table* figures/paper_table*.png && git log --oneline -1
+if [ "$RUNS" = results/reference/runs ]; then   # no analysis reads the published recipes: the README quotes the table
+  .venv/bin/python tools/readme.py > /dev/null && { git diff --quiet README.md || git commit -q -m "README: the paper table's verdict, regenerated" README.md; }
+  exit
+fi
 # the paper profile's analyses (08_reproduce `run_analyses`): the knockouts of the FAME checkpoints that landed
 # (experiments/knockout.ipynb probes only checkpoints it has not probed; the others keep their rows: checkpoints are not
 # committed, so a cell is probed on the machine that trained it or never), then the mechanism notebook on every run

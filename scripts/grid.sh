@@ -13,7 +13,8 @@
 #                                                  (for a new machine, whose checkpoints the next session may not
 #                                                  have): only a cell estimated to end within the window, margin left out;
 #                                                  the default where no paper checkpoint is here (--long-any: any cell)
-#   scripts/grid.sh stop                           every process of a grid this script started (kernels included)
+#   scripts/grid.sh stop                           every process of a grid this script started (kernels included), and of
+#                                                  the reference grid (scripts/reference_grid.sh, started by hand)
 #   scripts/grid.sh status                         which grids run, from which commit, each running cell's last epoch
 #
 # start refuses while a grid runs. On a new machine it first sets up .venv (scripts/install.sh). It freezes the code in
@@ -28,9 +29,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 1
 cd "$ROOT" || exit 1
 GRIDTREE=${GRIDTREE:-/tmp/gridtree}
 GRIDLOG=${GRIDLOG:-/tmp/grid}
-GRIDS=(paper mechanism)
+GRIDS=(paper mechanism reference)   # status and stop: all three; start: paper and mechanism (they share $GRIDTREE)
 declare -A SCRIPT=([paper]=paper_grid.sh [mechanism]=mechanism_grid.sh)
-declare -A RUNS=([paper]=results/paper [mechanism]=results/mechanism)
+declare -A RUNS=([paper]=results/paper [mechanism]=results/mechanism [reference]=results/reference)
+declare -A TREE=([paper]=$GRIDTREE [mechanism]=$GRIDTREE [reference]=${REFTREE:-/tmp/reftree})   # the code each runs
 
 pids() {   # the processes (of this user) whose environment has FAME_GRID=$1
   local p
@@ -44,7 +46,7 @@ status() {
   local g ps log new
   for g in "${GRIDS[@]}"; do
     ps=$(pids "$g" | wc -l); log="$GRIDLOG/$g.log"
-    if [ "$ps" -gt 0 ]; then echo "$g: running ($ps processes), code of $(git -C "$GRIDTREE" log --oneline -1 2>/dev/null | cut -c1-60)"
+    if [ "$ps" -gt 0 ]; then echo "$g: running ($ps processes), code of $(git -C "${TREE[$g]}" log --oneline -1 2>/dev/null | cut -c1-60)"
     else echo "$g: not running"; fi
     new=$( [ -d "${RUNS[$g]}/runs" ] && git ls-files --others --exclude-standard "${RUNS[$g]}/runs" | grep -c '\.json$')
     [ "${new:-0}" -gt 0 ] && echo "  $new finished runs not committed yet: $([ "$g" = paper ] || echo "RUNS=${RUNS[$g]}/runs ")scripts/commit_runs.sh"
@@ -101,7 +103,7 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
   [ $# -eq 0 ] || { echo "grid.sh start: unexpected '$1' (start [paper|mechanism|both] [--until WHEN [--long H | --no-long] [--long-fit | --long-any]])" >&2; return 2; }
   case "$which" in paper) todo=(paper); jobs=2;; mechanism) todo=(mechanism); jobs=2;; both) todo=(paper mechanism); jobs=1;;
     *) echo "grid.sh start: unknown grid '$which' (paper, mechanism or both)" >&2; return 2;; esac
-  for g in "${GRIDS[@]}"; do
+  for g in paper mechanism; do   # the reference grid runs from its own worktree (scripts/reference_grid.sh): it may go on
     [ -n "$(pids "$g")" ] && { echo "grid.sh: the $g grid is running; 'scripts/grid.sh stop' first" >&2; return 1; }
   done
   git diff --quiet HEAD -- fame_nb nbs scripts || echo "grid.sh: uncommitted changes in fame_nb/, nbs/ or scripts/ are not in the frozen worktree" >&2
