@@ -596,7 +596,8 @@ def against_published(summary:pd.DataFrame, model:str='sasrec') -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 # %% ../nbs/15_paper_table.ipynb #d3da7439
-RECIPES = {'eSASRec benchmark: SASRec, sampled softmax': 'sasrec-esasrec'}   # source -> its recipe, a `reference` variant
+# source -> its recipe as published, then variations of it, each a variant of the `reference` profile
+RECIPES = {'eSASRec benchmark: SASRec, sampled softmax': ('sasrec-esasrec', 'sasrec-esasrec-shared')}
 
 def welch_t(a, b) -> tuple[float, float]:
     "(t, two-sided p) of Welch's t test of mean(a) - mean(b), Welch-Satterthwaite degrees of freedom; nan below 2 of either."
@@ -612,13 +613,13 @@ RECIPE_COLUMNS = ['dataset', 'metric', 'published', 'source', 'recipe', 'recipe_
                   'ours_model', 'ours_mean', 'ours_std', 'ours_seeds', 'p_seeds']
 
 def against_recipe(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFrame, model:str='sasrec') -> pd.DataFrame:
-    """Each published row of `model` whose source has a recipe (`RECIPES`) that the `reference` runs (`load_runs` of the
-    `reference` profile's folder) reached on its dataset: the recipe's masked test mean ± std over its seeds, our tuned
-    `model`'s over its chosen point's seeds in `runs` (`chosen`: `choose`'s frame), and Welch's p across seeds."""
+    """Each published row of `model` and each recipe of its source (`RECIPES`: as published, then variations) that the
+    `reference` runs (`load_runs` of the `reference` profile's folder) reached on its dataset: the recipe's masked test
+    mean ± std over its seeds, our tuned `model`'s over its chosen point's seeds in `runs` (`chosen`: `choose`'s
+    frame), and Welch's p across seeds."""
     rows = []
-    for ds, m, metric, ref, src in PUBLISHED:
-        rec = RECIPES.get(src)
-        x = reference[(reference.dataset == ds) & (reference.variant == rec)] if rec and m == model and len(reference) else []
+    for (ds, m, metric, ref, src), rec in ((p, r) for p in PUBLISHED for r in RECIPES.get(p[4], ())):
+        x = reference[(reference.dataset == ds) & (reference.variant == rec)] if m == model and len(reference) else []
         if not len(x): continue
         c = chosen[(chosen.dataset == ds) & (chosen.model == model)] if len(chosen) else chosen
         pt = c.chosen.iloc[0] if len(c) and isinstance(c.chosen.iloc[0], str) else None
@@ -900,7 +901,7 @@ def _md_recipe(rc:pd.DataFrame) -> list[str]:
     cell = lambda m, s, n: f'{_fmt(m, s)} ({int(n)})' if n else '—'
     ratio = lambda a, b: '—' if math.isnan(a) or math.isnan(b) else f'{a / b:.2f}'
     return ['', '### The published recipe, run here', '',
-            "Each published row whose recipe the `reference` profile ran as published (`RECIPES`; `reproduce.VARIANTS`: "
+            "Each published row whose recipe the `reference` profile ran as published, and variations of it (`RECIPES`; `reproduce.VARIANTS`: "
             'not tuned) on these files under this protocol (history masked, full ranking): mean ± std over its seeds (how '
             "many), beside our tuned model's chosen point; p: Welch's t across seeds, ours against the recipe. A recipe "
             "that reaches its published number here says the two evaluations agree, and a gap between ours and the "
