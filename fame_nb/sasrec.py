@@ -130,7 +130,10 @@ def sampled_softmax_loss(h:torch.Tensor,          # [P, d] states at positions w
     "Mean sampled-softmax cross-entropy: the target against the (shared or per-position) negatives, logQ-corrected, accidental hits masked."
     pos = (h * items[target]).sum(-1, keepdim=True)                      # [P, 1]
     own = negatives.dim() == 2
-    neg = (items[negatives] @ h[:, :, None]).squeeze(-1) if own else h @ items[negatives].T   # [P, K]
+    if own:   # one pass of multiply-and-sum over the [P, K, d] rows: index_select (its backward an index_add_) and no
+        # per-position matrix-vector products, ~6x faster on a CPU than items[negatives] @ h (batched tiny GEMVs)
+        neg = (items.index_select(0, negatives.reshape(-1)).view(*negatives.shape, -1) * h[:, None, :]).sum(-1)
+    else: neg = h @ items[negatives].T                                   # [P, K]
     if log_q is not None: pos, neg = pos - log_q[target][:, None], neg - log_q[negatives]
     neg = neg.masked_fill((negatives if own else negatives[None]) == target[:, None], float('-inf'))
     return F.cross_entropy(torch.cat([pos, neg], 1), torch.zeros(len(h), dtype=torch.long, device=h.device))
