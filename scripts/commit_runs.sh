@@ -32,7 +32,7 @@ case "$RUNS" in results/paper/runs|results/reference/runs) ;;   # the paper tabl
 .venv/bin/fame-nb paper-table --runs-dir results/paper/runs --out results/paper_table --figure figures/paper_table.png \
   --data-dir "$DATA" $([ -d results/reference/runs ] && echo --reference-runs results/reference/runs) > /dev/null || exit 1
 git add results/paper_table* figures/paper_table*.png
-git commit -q -m "$(basename "$(dirname "$RUNS")"): ${names[*]}" -- "$RUNS" results/paper_table* figures/paper_table*.png && git log --oneline -1
+git commit -q -m "${RUNS%/runs}: ${names[*]}" -- "$RUNS" results/paper_table* figures/paper_table*.png && git log --oneline -1
 if [ "$RUNS" = results/reference/runs ]; then   # no analysis reads the published recipes: the README quotes the table
   .venv/bin/python tools/readme.py > /dev/null && { git diff --quiet README.md || git commit -q -m "README: the paper table's verdict, regenerated" README.md; }
   exit
