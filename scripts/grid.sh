@@ -13,8 +13,10 @@
 #                                                  (for a new machine, whose checkpoints the next session may not
 #                                                  have): only a cell estimated to end within the window, margin left out;
 #                                                  the default where no paper checkpoint is here (--long-any: any cell)
-#   scripts/grid.sh stop                           every process of a grid this script started (kernels included), and of
-#                                                  the reference grid (scripts/reference_grid.sh, started by hand)
+#   scripts/grid.sh start-reference [ARGS]         the published recipes under our protocol (scripts/reference_grid.sh,
+#                                                  one cell at a time; ARGS go to it, e.g. --datasets sports), from a
+#                                                  worktree of its own ($REFTREE, default /tmp/reftree): beside a paper grid
+#   scripts/grid.sh stop                           every process of a grid this script started (kernels included)
 #   scripts/grid.sh status                         which grids run, from which commit, each running cell's last epoch
 #
 # start refuses while a grid runs. On a new machine it first sets up .venv (scripts/install.sh). It freezes the code in
@@ -122,7 +124,23 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
   done
 }
 
+start_reference() {   # its own worktree, so that `start` (which renews $GRIDTREE) leaves it running
+  local tree=${REFTREE:-/tmp/reftree} nb
+  [ -x .venv/bin/fame-nb ] || FAME_EXTRAS=dev,cluster bash scripts/install.sh || { echo "grid.sh: scripts/install.sh failed" >&2; return 1; }
+  [ -n "$(pids reference)" ] && { echo "grid.sh: the reference grid is running; 'scripts/grid.sh stop' first" >&2; return 1; }
+  git worktree remove --force "$tree" 2>/dev/null; git worktree prune
+  git worktree add -f "$tree" HEAD --detach > /dev/null 2>&1 || { echo "grid.sh: could not make the worktree $tree" >&2; return 1; }
+  rm -rf results/reference/claims
+  for nb in $( [ -d results/reference/runs ] && git ls-files --others --exclude-standard results/reference/runs | grep '\.ipynb$'); do
+    [ -f "${nb%.ipynb}.json" ] || rm -f "$nb"
+  done
+  mkdir -p "$GRIDLOG"; [ -f "$GRIDLOG/reference.log" ] && mv "$GRIDLOG/reference.log" "$GRIDLOG/reference.log.1"
+  FAME_GRID=reference FAME_ROOT=$ROOT PYTHONPATH=$tree FAME_EXPERIMENTS=$tree/nbs/experiments \
+    setsid nohup bash "$tree/scripts/reference_grid.sh" "$@" > "$GRIDLOG/reference.log" 2>&1 < /dev/null &
+  echo "reference grid started: 1 at a time, code of $(git -C "$tree" log --oneline -1 | cut -c1-60), log $GRIDLOG/reference.log"
+}
+
 case "$1" in
-  start) shift; start "$@";; stop) stop;; status) status;;
-  *) sed -n '5,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
+  start) shift; start "$@";; start-reference) shift; start_reference "$@";; stop) stop;; status) status;;
+  *) sed -n '5,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
 esac

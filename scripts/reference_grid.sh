@@ -1,12 +1,9 @@
 #!/bin/bash
 # The published recipes run under this project's protocol (issue 12, the `reference` profile: the eSASRec benchmark's
 # SASRec, 3 seeds, Sports first), resumable like scripts/paper_grid.sh (kill and rerun at will; a begun cell resumes
-# from its last.pt on this machine). One cell at a time, one thread (JOBS to change). Run it beside the paper grid from
-# a frozen worktree of its own, so that `scripts/grid.sh start` (which renews /tmp/gridtree) leaves it alone:
-#   git worktree add -f /tmp/reftree HEAD --detach
-#   FAME_ROOT=$PWD PYTHONPATH=/tmp/reftree FAME_EXPERIMENTS=/tmp/reftree/nbs/experiments FAME_GRID=reference \
-#     setsid nohup /tmp/reftree/scripts/reference_grid.sh > /tmp/grid/reference.log 2>&1 < /dev/null &
-# FAME_GRID=reference marks its processes: `scripts/grid.sh status` shows it and `stop` stops it with the others.
+# from its last.pt on this machine). One cell at a time, one thread (JOBS to change). `scripts/grid.sh start-reference
+# [ARGS]` runs it beside the paper grid from a frozen worktree of its own (/tmp/reftree), so that `scripts/grid.sh start`
+# (which renews /tmp/gridtree) leaves it alone; `status` shows it and `stop` stops it with the others.
 # Commit what lands with `RUNS=results/reference/runs scripts/commit_runs.sh` (the paper table reads them).
 # Data: $FAME_DATA, else ../shared/data/amazon. Extra arguments go to the reproduction (e.g. --dry-run).
 cd "${FAME_ROOT:-$(dirname "$0")/..}" || exit 1
