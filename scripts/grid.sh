@@ -71,8 +71,23 @@ stop() {
   echo "stopped $n processes; each running cell resumes from its last.pt at the next start"
 }
 
+fresh_tree() {   # a frozen worktree of HEAD at $1, made anew
+  git worktree remove --force "$1" 2>/dev/null; git worktree prune
+  git worktree add -f "$1" HEAD --detach > /dev/null 2>&1 || { echo "grid.sh: could not make the worktree $1" >&2; return 1; }
+}
+
+drop_leftovers() {   # what a killed session left of grid $1: its cells' claims, the notebooks of cells that did not finish
+  # (papermill writes them anew; their checkpoints/<key>/last.pt stay), and its log, kept as <grid>.log.1
+  local nb
+  rm -rf "${RUNS[$1]}/claims"
+  for nb in $( [ -d "${RUNS[$1]}/runs" ] && git ls-files --others --exclude-standard "${RUNS[$1]}/runs" | grep '\.ipynb$'); do
+    [ -f "${nb%.ipynb}.json" ] || rm -f "$nb"
+  done
+  mkdir -p "$GRIDLOG"; [ -f "$GRIDLOG/$1.log" ] && mv "$GRIDLOG/$1.log" "$GRIDLOG/$1.log.1"
+}
+
 start() {
-  local which=paper g jobs nb until= long= nolong= longfit=
+  local which=paper g jobs until= long= nolong= longfit=
   # a new machine has no .venv: the same set-up as scripts/test.sh (idempotent: a no-op once done)
   [ -x .venv/bin/fame-nb ] || FAME_EXTRAS=dev,cluster bash scripts/install.sh || { echo "grid.sh: scripts/install.sh failed" >&2; return 1; }
   case "$1" in paper|mechanism|both) which=$1; shift;; esac
@@ -109,15 +124,9 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
     [ -n "$(pids "$g")" ] && { echo "grid.sh: the $g grid is running; 'scripts/grid.sh stop' first" >&2; return 1; }
   done
   git diff --quiet HEAD -- fame_nb nbs scripts || echo "grid.sh: uncommitted changes in fame_nb/, nbs/ or scripts/ are not in the frozen worktree" >&2
-  git worktree remove --force "$GRIDTREE" 2>/dev/null; git worktree prune
-  git worktree add -f "$GRIDTREE" HEAD --detach > /dev/null 2>&1 || { echo "grid.sh: could not make the worktree $GRIDTREE" >&2; return 1; }
-  mkdir -p "$GRIDLOG"
+  fresh_tree "$GRIDTREE" || return 1
   for g in "${todo[@]}"; do
-    rm -rf "${RUNS[$g]}/claims"
-    for nb in $( [ -d "${RUNS[$g]}/runs" ] && git ls-files --others --exclude-standard "${RUNS[$g]}/runs" | grep '\.ipynb$'); do
-      [ -f "${nb%.ipynb}.json" ] || rm -f "$nb"
-    done
-    [ -f "$GRIDLOG/$g.log" ] && mv "$GRIDLOG/$g.log" "$GRIDLOG/$g.log.1"
+    drop_leftovers "$g"
     FAME_GRID=$g FAME_ROOT=$ROOT FAME_UNTIL=$until FAME_LONG=$long FAME_LONG_FIT=$longfit PYTHONPATH=$GRIDTREE FAME_EXPERIMENTS=$GRIDTREE/nbs/experiments JOBS=$jobs \
       setsid nohup bash "$GRIDTREE/scripts/${SCRIPT[$g]}" > "$GRIDLOG/$g.log" 2>&1 < /dev/null &
     echo "$g grid started: $jobs at once${until:+, cells that end by $until}${long:+ (and one longer than $long h${longfit:+ that may end within it})}, code of $(git -C "$GRIDTREE" log --oneline -1 | cut -c1-60), log $GRIDLOG/$g.log"
@@ -125,16 +134,11 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
 }
 
 start_reference() {   # its own worktree, so that `start` (which renews $GRIDTREE) leaves it running
-  local tree=${REFTREE:-/tmp/reftree} nb
+  local tree=${TREE[reference]}
   [ -x .venv/bin/fame-nb ] || FAME_EXTRAS=dev,cluster bash scripts/install.sh || { echo "grid.sh: scripts/install.sh failed" >&2; return 1; }
   [ -n "$(pids reference)" ] && { echo "grid.sh: the reference grid is running; 'scripts/grid.sh stop' first" >&2; return 1; }
-  git worktree remove --force "$tree" 2>/dev/null; git worktree prune
-  git worktree add -f "$tree" HEAD --detach > /dev/null 2>&1 || { echo "grid.sh: could not make the worktree $tree" >&2; return 1; }
-  rm -rf results/reference/claims
-  for nb in $( [ -d results/reference/runs ] && git ls-files --others --exclude-standard results/reference/runs | grep '\.ipynb$'); do
-    [ -f "${nb%.ipynb}.json" ] || rm -f "$nb"
-  done
-  mkdir -p "$GRIDLOG"; [ -f "$GRIDLOG/reference.log" ] && mv "$GRIDLOG/reference.log" "$GRIDLOG/reference.log.1"
+  fresh_tree "$tree" || return 1
+  drop_leftovers reference
   FAME_GRID=reference FAME_ROOT=$ROOT PYTHONPATH=$tree FAME_EXPERIMENTS=$tree/nbs/experiments \
     setsid nohup bash "$tree/scripts/reference_grid.sh" "$@" > "$GRIDLOG/reference.log" 2>&1 < /dev/null &
   echo "reference grid started: 1 at a time, code of $(git -C "$tree" log --oneline -1 | cut -c1-60), log $GRIDLOG/reference.log"
