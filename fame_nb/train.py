@@ -14,7 +14,7 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 from .data import SeqDataset, DataError
 from .split import leave_one_out, pad_left, train_pairs, train_batches, trim_padding, length_chunks
 from .metrics import evaluate
-from .sasrec import ce_precision
+from .sasrec import ce_precision, NEG_SAMPLING
 from .text import pick_device            # 10_text: below both this module and fame_nb.pretrain
 from .pretrain import PretrainConfig, pretrain_and_init
 
@@ -66,7 +66,7 @@ class TrainConfig(PretrainConfig):
     length_chunks: bool = False  # on CPU, run each batch in chunks of similar length (01_split): the same loss, less padding
     loss_norm: str = 'batch'     # 'batch': mean over the batch's targets | 'epoch': sum / the epoch's mean targets per batch
     loss: str = 'ce'             # next-item loss (04_sasrec): 'ce' (full cross-entropy) | 'sampled' (sampled softmax) | 'bce' (1 negative)
-    n_negatives: int = 256       # loss='sampled': negatives per batch, shared by its positions
+    n_negatives: int = 256       # loss='sampled': negatives per batch, shared by its positions (or per position: neg_sampling)
     neg_sampling: str = 'uniform'  # loss='sampled': 'uniform' | 'pop' (training frequency, logQ-corrected): K per batch; 'uniform-position': K per position
     ce_impl: str = 'auto'        # loss='ce': 'auto' (fused on CPU, torch's on CUDA) | 'fused' | 'torch' | 'chunked'
     ce_chunk: int = 1024         # ce_impl='chunked': items per block (memory O(positions x ce_chunk))
@@ -84,7 +84,7 @@ class TrainConfig(PretrainConfig):
     CHOICES = dict(model=MODELS, gate=('learned', 'mean'), item_proj=('linear', 'slice'), mix=('logits', 'probs'),
                    router_input=('experts', 'input'), routing=('soft', 'top1'),
                    batching=('random', 'bucket'), loss_norm=('batch', 'epoch'), loss=('ce', 'sampled', 'bce'),
-                   neg_sampling=('uniform', 'pop', 'uniform-position'), ce_impl=('auto', 'fused', 'torch', 'chunked'), ce_dtype=('float32', 'bfloat16'),
+                   neg_sampling=NEG_SAMPLING, ce_impl=('auto', 'fused', 'torch', 'chunked'), ce_dtype=('float32', 'bfloat16'),
                    mask_history=(False, True),
                    **PretrainConfig.CHOICES)   # checked by PretrainConfig.__post_init__; not a field (no annotation)
 
