@@ -13,6 +13,9 @@ GRIDTREE=${GRIDTREE:-/tmp/gridtree}
 REFTREE=${REFTREE:-/tmp/reftree}   # the reference grid's worktree (scripts/reference_grid.sh)
 DATA=${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}
 RUNS=${RUNS:-results/paper/runs}
+readme() {   # the README quotes the paper table (and the analyses): regenerated, committed when it changed
+  .venv/bin/python tools/readme.py > /dev/null && { git diff --quiet README.md || git commit -q -m "README: the paper table's verdict, regenerated" README.md; }
+}
 # beside a running grid (its cells use every core, one thread each) the table and the analyses take one thread too:
 # two more would only slow the grid's cells, whose pace `--until` counts on
 scripts/grid.sh status 2>/dev/null | grep -q ': running' && export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
@@ -34,8 +37,7 @@ case "$RUNS" in results/paper/runs|results/reference/runs) ;;   # the paper tabl
 git add results/paper_table* figures/paper_table*.png
 git commit -q -m "${RUNS%/runs}: ${names[*]}" -- "$RUNS" results/paper_table* figures/paper_table*.png && git log --oneline -1
 if [ "$RUNS" = results/reference/runs ]; then   # no analysis reads the published recipes: the README quotes the table
-  .venv/bin/python tools/readme.py > /dev/null && { git diff --quiet README.md || git commit -q -m "README: the paper table's verdict, regenerated" README.md; }
-  exit
+  readme; exit
 fi
 # the paper profile's analyses (08_reproduce `run_analyses`): the knockouts of the FAME checkpoints that landed
 # (experiments/knockout.ipynb probes only checkpoints it has not probed; the others keep their rows: checkpoints are not
@@ -58,5 +60,5 @@ for a in $which; do
     git commit -q -m "results/paper: the $a analysis of the new runs" -- "${files[@]}" && git log --oneline -1
   else git checkout -- "${files[@]}" 2>/dev/null; fi   # only re-executed: the committed copy stays
 done
-.venv/bin/python tools/readme.py > /dev/null && { git diff --quiet README.md || git commit -q -m "README: the paper table's verdict, regenerated" README.md; }
+readme
 exit $rc
