@@ -597,7 +597,8 @@ def against_published(summary:pd.DataFrame, model:str='sasrec') -> pd.DataFrame:
 
 # %% ../nbs/15_paper_table.ipynb #d3da7439
 # source -> its recipe as published, then variations of it, each a variant of the `reference` profile
-RECIPES = {'eSASRec benchmark: SASRec, sampled softmax': ('sasrec-esasrec', 'sasrec-esasrec-d64', 'sasrec-esasrec-shared')}
+RECIPES = {'eSASRec benchmark: SASRec, sampled softmax': ('sasrec-esasrec', 'sasrec-esasrec-d64', 'sasrec-esasrec-rt',
+                                                         'sasrec-esasrec-rt-d64', 'sasrec-esasrec-shared')}
 
 def welch_t(a, b) -> tuple[float, float]:
     "(t, two-sided p) of Welch's t test of mean(a) - mean(b), Welch-Satterthwaite degrees of freedom; nan below 2 of either."

@@ -11,19 +11,21 @@ from pathlib import Path
 from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
 
 # %% auto #0
-__all__ = ['ESASREC', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHANISM', 'SENSITIVITY', 'SPARSE',
-           'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE', 'RUNNERS',
-           'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'PACE_TTL_S', 'variant',
-           'tuning_variants', 'interpret_on', 'search_points', 'trial_variant', 'trial_strata', 'paper_trials', 'Cell',
-           'tuned_point', 'grid', 'selected_point', 'derived_source', 'eligible', 'searched_range', 'model_probes',
-           'probe_values', 'edge_probes', 'is_probe', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters',
-           'param_config', 'run_result', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads',
-           'claim', 'release', 'holding', 'run_claimed', 'begun', 'parse_tier', 'tier_of', 'run_order', 'model_order',
-           'GridBar', 'dry_run_prices', 'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time',
-           'fits', 'LongSlots', 'lease_order', 'reproduce', 'run_tables', 'run_analyses', 'show_figure']
+__all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHANISM', 'SENSITIVITY',
+           'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE',
+           'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'PACE_TTL_S',
+           'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant', 'trial_strata',
+           'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point', 'derived_source', 'eligible',
+           'searched_range', 'model_probes', 'probe_values', 'edge_probes', 'is_probe', 'selected_cells',
+           'experiments_dir', 'execute', 'cell_parameters', 'param_config', 'run_result', 'plain_command', 'run_cell',
+           'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun',
+           'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'machine_paces',
+           'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots', 'lease_order', 'reproduce',
+           'run_tables', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 ESASREC = dict(n_layers=1, n_heads=1, dropout=0.2, loss='sampled', n_negatives=256, lr=1e-3)   # the eSASRec benchmark's SASRec, below
+RECTOOLS = dict(act='relu', block='sasrec', init='xavier', attend_padding=True, adam_beta2=0.98)   # RecTools' SASRec (04_sasrec)
 
 VARIANTS = {
     'sasrec':        ('sasrec', {}),
@@ -72,6 +74,11 @@ VARIANTS = {
     'sasrec-esasrec':     ('sasrec', dict(ESASREC, d=256, neg_sampling='uniform-position')),
     'sasrec-esasrec-d64': ('sasrec', dict(ESASREC, d=64, neg_sampling='uniform-position')),
     'sasrec-esasrec-shared': ('sasrec', dict(ESASREC, d=256)),
+    # `-rt`: the same recipe on the SASRec the benchmark trains, RecTools' (04_sasrec, `RECTOOLS`): the authors' block
+    # (03_layers `SASRecBlock`: LayerNorm on the query only, a ReLU FFN of width d, one LayerNorm after the blocks and
+    # none on the embeddings), Xavier-normal init, queries that see the padding keys, Adam's beta2 0.98
+    'sasrec-esasrec-rt':     ('sasrec', dict(ESASREC, **RECTOOLS, d=256, neg_sampling='uniform-position')),
+    'sasrec-esasrec-rt-d64': ('sasrec', dict(ESASREC, **RECTOOLS, d=64, neg_sampling='uniform-position')),
 }
 BASELINES = ['sasrec', 'gru4rec', 'bert4rec', 'fmlp']
 ABLATIONS = ['fame-noMoE', 'fame-noGate', 'fame-noFacet', 'fame-slice', 'fame-probs', 'fame-scale1']
@@ -196,9 +203,11 @@ PROFILES = {
                         models=[*SENSITIVITY], trials={'main': 4}, select=dict(seeds={}, default_seeds=3), analyses={}),
     # published recipes run under our protocol (issue 12: does our SASRec fall short of a published number because of
     # the recipe, or of the evaluation?): the recipe as published, not tuned, 3 seeds, and beside it the same recipe with
-    # shared negatives (how much the sampler matters); Sports first, where ours falls short
+    # shared negatives (how much the sampler matters) and on RecTools' own SASRec (`-rt`: how much the architecture
+    # matters); Sports first, where ours falls short
     'reference': dict(datasets=['sports', 'beauty', 'toys'], seeds=[0, 1, 2], epochs=200, patience=10,
-                      variants=['sasrec-esasrec', 'sasrec-esasrec-d64', 'sasrec-esasrec-shared'],
+                      variants=['sasrec-esasrec', 'sasrec-esasrec-d64', 'sasrec-esasrec-rt-d64', 'sasrec-esasrec-rt',
+                                'sasrec-esasrec-shared'],
                       base=dict(mask_history=True, length_chunks=True),
                       analyses={}),
 }

@@ -115,7 +115,8 @@ class Stack:
         self.params = {k: v.detach() for k, v in params.items()}
         self.base = copy.deepcopy(wrapped[0]).train()   # the module functional_call runs (its own weights unused)
         if hasattr(self.base.m, 'next_item'): self.base.m.next_item.impl = 'torch'   # GPU's 'auto'; vmap-able everywhere
-        self.adam = StackAdam(self.params, [c.lr for c in cfgs], [c.weight_decay for c in cfgs])
+        self.adam = StackAdam(self.params, [c.lr for c in cfgs], [c.weight_decay for c in cfgs],
+                              betas=(0.9, cfgs[0].adam_beta2))   # equal in a stack: not in STACK_FREE
         self.live, self.cfg, self.seeds = list(range(len(models))), cfgs[0], [c.seed for c in cfgs]
         self.shared = len(set(self.seeds)) == 1   # one batch for all; else each run its own (`seeds_stack`)
         for j, o in enumerate(opts): self._load_adam(j, models[j], o)
@@ -200,7 +201,7 @@ def fit_stack(ds:SeqDataset, cfgs:list[TrainConfig], run_dirs=None, resume:bool=
         torch.manual_seed(cfg.seed)
         m = build_model(cfg, ds.n_items).to(device)
         pres.append(pretrain_and_init(m, ds, cfg, progress=False))
-        o = torch.optim.Adam(m.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        o = torch.optim.Adam(m.parameters(), lr=cfg.lr, betas=(0.9, cfg.adam_beta2), weight_decay=cfg.weight_decay)
         states.append(resume_state(rd/'last.pt' if rd and resume else None, cfg, m, o, device))
         open_run(rd, states[-1]); models.append(rate_buffers(m)); opts.append(o)
     if len({st.epoch for st in states}) > 1:

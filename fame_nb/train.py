@@ -14,7 +14,7 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 from .data import SeqDataset, DataError
 from .split import leave_one_out, pad_left, train_pairs, train_batches, trim_padding, length_chunks
 from .metrics import evaluate
-from .sasrec import ce_precision, NEG_SAMPLING
+from .sasrec import ce_precision, NEG_SAMPLING, BLOCKS, INITS
 from .text import pick_device            # 10_text: below both this module and fame_nb.pretrain
 from .pretrain import PretrainConfig, pretrain_and_init
 
@@ -39,7 +39,11 @@ class TrainConfig(PretrainConfig):
     n_layers: int = 2            # transformer blocks
     n_heads: int = 2             # attention heads (FAME: facets)
     dropout: float = 0.2
-    norm_first: bool = False     # pre-LN (True) or post-LN (False, SASRec's)
+    norm_first: bool = False     # pre-LN (True) or post-LN (False, RecBole's SASRec)
+    act: str = 'gelu'            # the FFN's activation: 'gelu' | 'relu' (the SASRec authors')
+    block: str = 'bert'          # SASRec: 'bert' (TransformerBlock, norm_first) | 'sasrec' (the authors' block, 03_layers)
+    init: str = 'normal'         # SASRec: 'normal' (N(0, 0.02), BERT/RecBole) | 'xavier' (RecTools')
+    attend_padding: bool = False # SASRec, block='sasrec': queries see the padding keys (RecTools' default)
     n_experts: int = 4           # FAME: experts per head (1 = w/o MoE)
     gate: str = 'learned'        # FAME: 'learned' or 'mean' (w/o gate)
     facet_heads: bool = True     # FAME: False = concat + W_O, one prediction
@@ -61,6 +65,7 @@ class TrainConfig(PretrainConfig):
     out_bias: bool = True        # BERT4Rec: per-item output bias
     lr: float = 1e-3
     weight_decay: float = 0.0
+    adam_beta2: float = 0.999    # Adam's second-moment decay (torch's default; RecTools' transformers use 0.98)
     batch_size: int = 128
     batching: str = 'random'     # 'random' (a permutation cut into batches) | 'bucket' (users of similar length; 01_split)
     length_chunks: bool = False  # on CPU, run each batch in chunks of similar length (01_split): the same loss, less padding
@@ -81,7 +86,8 @@ class TrainConfig(PretrainConfig):
     mask_history: bool = False   # evaluation protocol (see 02_metrics)
     eval_batch_size: int = 1024
 
-    CHOICES = dict(model=MODELS, gate=('learned', 'mean'), item_proj=('linear', 'slice'), mix=('logits', 'probs'),
+    CHOICES = dict(model=MODELS, act=('gelu', 'relu'), block=BLOCKS, init=INITS, gate=('learned', 'mean'),
+                   item_proj=('linear', 'slice'), mix=('logits', 'probs'),
                    router_input=('experts', 'input'), routing=('soft', 'top1'),
                    batching=('random', 'bucket'), loss_norm=('batch', 'epoch'), loss=('ce', 'sampled', 'bce'),
                    neg_sampling=NEG_SAMPLING, ce_impl=('auto', 'fused', 'torch', 'chunked'), ce_dtype=('float32', 'bfloat16'),
@@ -143,6 +149,9 @@ def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     ignored = [f"{k}={getattr(cfg, k)!r}" for k in inspect.signature(NextItemLoss).parameters
                if k != 'n_items' and k not in accepted and getattr(cfg, k) != getattr(dflt, k)]
     if ignored: raise ValueError(f"{cfg.model} does not support {', '.join(ignored)} (it trains with its own full cross-entropy)")
+    arch = [f"{k}={getattr(cfg, k)!r}" for k in ('act', 'block', 'init', 'attend_padding')   # architecture options
+            if k not in accepted and getattr(cfg, k) != getattr(dflt, k)]            # some models do not have
+    if arch: raise ValueError(f"{cfg.model} does not support {', '.join(arch)}")
     return cls(n_items=n_items, **kw)
 
 def n_params(model) -> int: return sum(p.numel() for p in model.parameters())
@@ -365,7 +374,7 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
     torch.manual_seed(cfg.seed)
     model = build_model(cfg, ds.n_items).to(device)
     pre = pretrain_and_init(model, ds, cfg, progress=bars)   # metadata only, cached: a resumed run redoes it cheaply
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.9, cfg.adam_beta2), weight_decay=cfg.weight_decay)
     st = resume_state(run_dir/'last.pt' if run_dir and resume else None, cfg, model, opt, device)
     open_run(run_dir, st)
     pairs = train_pairs(split.train, cfg.max_len)  # padded once, re-shuffled every epoch
