@@ -16,7 +16,8 @@
 #   scripts/grid.sh start-reference [ARGS]         the published recipes under our protocol (scripts/reference_grid.sh,
 #                                                  one cell at a time; ARGS go to it, e.g. --datasets sports), from a
 #                                                  worktree of its own ($REFTREE, default /tmp/reftree): beside a paper grid
-#   scripts/grid.sh stop                           every process of a grid this script started (kernels included)
+#   scripts/grid.sh stop [GRID...]                 every process of a grid this script started (kernels included);
+#                                                  GRID (paper, mechanism, reference): only those
 #   scripts/grid.sh status                         which grids run, from which commit, each running cell's last epoch
 #
 # start refuses while a grid runs. On a new machine it first sets up .venv (scripts/install.sh). It freezes the code in
@@ -59,15 +60,15 @@ status() {
   done
 }
 
-stop() {
-  local g ps n=0
-  for g in "${GRIDS[@]}"; do
+stop() {   # every grid, or only those named (stop reference)
+  local g ps n=0 which=("${@:-${GRIDS[@]}}")
+  for g in "${which[@]}"; do
     ps=$(pids "$g"); [ -n "$ps" ] || continue
     kill -TERM $ps 2>/dev/null; n=$((n + $(echo "$ps" | wc -w)))
   done
   [ $n -eq 0 ] && { echo "no grid runs"; return 0; }
-  for _ in $(seq 20); do sleep 0.5; [ -z "$(for g in "${GRIDS[@]}"; do pids "$g"; done)" ] && break; done
-  for g in "${GRIDS[@]}"; do ps=$(pids "$g"); [ -n "$ps" ] && kill -KILL $ps 2>/dev/null; done
+  for _ in $(seq 20); do sleep 0.5; [ -z "$(for g in "${which[@]}"; do pids "$g"; done)" ] && break; done
+  for g in "${which[@]}"; do ps=$(pids "$g"); [ -n "$ps" ] && kill -KILL $ps 2>/dev/null; done
   echo "stopped $n processes; each running cell resumes from its last.pt at the next start"
 }
 
@@ -145,6 +146,6 @@ start_reference() {   # its own worktree, so that `start` (which renews $GRIDTRE
 }
 
 case "$1" in
-  start) shift; start "$@";; start-reference) shift; start_reference "$@";; stop) stop;; status) status;;
+  start) shift; start "$@";; start-reference) shift; start_reference "$@";; stop) shift; stop "$@";; status) status;;
   *) sed -n '5,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
 esac
