@@ -256,9 +256,9 @@ def explain(self:FAME, seq):
 @patch(cls_method=True)
 def from_sasrec(cls:FAME, sasrec:SASRec, **kw):
     "A FAME with `sasrec`'s backbone config (overridden by `kw`) and its weights copied wherever they fit."
-    if sasrec.config.get('block', 'bert') != 'bert':
-        raise ValueError(f"block={sasrec.config['block']!r}: FAME's layers extend the 'bert' block (TransformerBlock) only")
-    cfg = {k: v for k, v in {**sasrec.config, **kw}.items() if k not in ('block', 'init', 'attend_padding')}   # SASRec's only
+    if sasrec.config.get('block', 'bert') != 'bert' or sasrec.config.get('item_dropout'):
+        raise ValueError("FAME extends a SASRec of the 'bert' block (TransformerBlock) without item_dropout only")
+    cfg = {k: v for k, v in {**sasrec.config, **kw}.items() if k not in ('block', 'init', 'attend_padding', 'item_dropout')}   # SASRec's only
     for k in ("n_items", "max_len", "d", "n_layers", "n_heads"):
         if cfg[k] != sasrec.config[k]: raise ValueError(f"{k} must match the SASRec's")
     m = cls(**cfg)

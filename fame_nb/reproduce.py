@@ -25,7 +25,7 @@ __all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN'
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 ESASREC = dict(n_layers=1, n_heads=1, dropout=0.2, loss='sampled', n_negatives=256, lr=1e-3)   # the eSASRec benchmark's SASRec, below
-RECTOOLS = dict(act='relu', block='sasrec', init='xavier', attend_padding=True, adam_beta2=0.98)   # RecTools' SASRec (04_sasrec)
+RECTOOLS = dict(act='relu', block='sasrec', init='xavier', attend_padding=True, item_dropout=True, adam_beta2=0.98)   # RecTools' SASRec (04_sasrec)
 
 VARIANTS = {
     'sasrec':        ('sasrec', {}),
@@ -76,7 +76,8 @@ VARIANTS = {
     'sasrec-esasrec-shared': ('sasrec', dict(ESASREC, d=256)),
     # `-rt`: the same recipe on the SASRec the benchmark trains, RecTools' (04_sasrec, `RECTOOLS`): the authors' block
     # (03_layers `SASRecBlock`: LayerNorm on the query only, a ReLU FFN of width d, one LayerNorm after the blocks and
-    # none on the embeddings), Xavier-normal init, queries that see the padding keys, Adam's beta2 0.98
+    # none on the embeddings), Xavier-normal init, queries that see the padding keys, dropout on the item table, Adam's
+    # beta2 0.98
     'sasrec-esasrec-rt':     ('sasrec', dict(ESASREC, **RECTOOLS, d=256, neg_sampling='uniform-position')),
     'sasrec-esasrec-rt-d64': ('sasrec', dict(ESASREC, **RECTOOLS, d=64, neg_sampling='uniform-position')),
 }

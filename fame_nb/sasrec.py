@@ -241,7 +241,8 @@ class SASRec(NextItemHead, nn.Module):
                  ce_impl:str='auto', ce_chunk:int=1024,   # NextItemLoss
                  block:str='bert',             # 'bert': TransformerBlock (norm_first picks post- or pre-LN); 'sasrec': SASRecBlock
                  init:str='normal',            # 'normal': N(0, init_std) (BERT, RecBole); 'xavier': RecTools' xavier_init
-                 attend_padding:bool=False):   # block='sasrec': queries see the padding keys (RecTools' default)
+                 attend_padding:bool=False,    # block='sasrec': queries see the padding keys (RecTools' default)
+                 item_dropout:bool=False):     # dropout on the item table in training, one mask per step (RecTools')
         super().__init__()
         assert n_layers >= 1
         if block not in BLOCKS: raise ValueError(f"block={block!r}: expected one of {BLOCKS}")
@@ -251,7 +252,7 @@ class SASRec(NextItemHead, nn.Module):
                            dropout=dropout, norm_first=norm_first, d_ff=d_ff, act=act,
                            attn_dropout=attn_dropout, init_std=init_std, eps=eps, loss=loss, n_negatives=n_negatives,
                            neg_sampling=neg_sampling, ce_impl=ce_impl, ce_chunk=ce_chunk,
-                           block=block, init=init, attend_padding=attend_padding)
+                           block=block, init=init, attend_padding=attend_padding, item_dropout=item_dropout)
         self.attend_padding = attend_padding
         self.n_items, self.max_len, self.d = n_items, max_len, d
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
@@ -259,6 +260,7 @@ class SASRec(NextItemHead, nn.Module):
         last_norm = norm_first or block == 'sasrec'   # one LayerNorm after the blocks, none on the embeddings
         self.emb_norm = nn.Identity() if last_norm else nn.LayerNorm(d, eps=eps)
         self.emb_drop = nn.Dropout(dropout)
+        self.item_drop, self._step_items = (nn.Dropout(dropout) if item_dropout else None), None
         Block = (partial(SASRecBlock, attend_padding=attend_padding) if block == 'sasrec'
                  else partial(TransformerBlock, norm_first=norm_first))
         self.blocks = nn.ModuleList(Block(d, n_heads, dropout=dropout, d_ff=d_ff, act=act, attn_dropout=attn_dropout,
@@ -269,9 +271,19 @@ class SASRec(NextItemHead, nn.Module):
         self.next_item = NextItemLoss(n_items, loss, n_negatives=n_negatives, neg_sampling=neg_sampling,
                                       ce_impl=ce_impl, ce_chunk=ce_chunk)   # no parameters
 
+    def items(self):   # the item table of this step: with item_dropout in training, dropped at its first use, kept to its loss
+        if self.item_drop is None or not self.training: return self.item_emb.weight
+        if self._step_items is None: self._step_items = self.item_drop(self.item_emb.weight)
+        return self._step_items
+
+    def states_loss(self, states, t):   # NextItemHead's, on this step's item table (and the next step draws anew)
+        items, self._step_items = self.items(), None
+        return self.next_item(states, items, t)
+
     def embed(self, seq):   # -> x [B, L, d] (zero at padding), pad_mask [B, L]
         pad = seq == 0
-        x = self.emb_drop(self.emb_norm(self.item_emb(seq) + self.pos_emb(seq.shape[1])))
+        e = self.item_emb(seq) if self.item_drop is None else F.embedding(seq, self.items(), padding_idx=0)
+        x = self.emb_drop(self.emb_norm(e + self.pos_emb(seq.shape[1])))
         return x * ~pad[..., None], pad
 
     def hidden(self, seq, last_only=False):

@@ -96,6 +96,7 @@ def check_stack(cfgs:list[TrainConfig]):
     c0 = cfgs[0]
     if c0.model not in STACK_MODELS: raise ValueError(f"model={c0.model!r} does not stack; stackable: {', '.join(STACK_MODELS)}")
     if c0.loss == 'sampled': raise ValueError("loss='sampled' does not stack: its negatives are drawn once per batch for all positions")
+    if c0.item_dropout: raise ValueError("item_dropout=True does not stack: its table is drawn once per step, outside the vmapped loss")
     for c in cfgs[1:]:
         diff = [k for k, v in asdict(c).items() if k not in _free(c0) and v != getattr(c0, k)]
         if diff: raise ValueError(f"runs differ in {diff[0]} ({getattr(c0, diff[0])!r} vs {getattr(c, diff[0])!r}): only {', '.join(_free(c0))} may")

@@ -44,6 +44,7 @@ class TrainConfig(PretrainConfig):
     block: str = 'bert'          # SASRec: 'bert' (TransformerBlock, norm_first) | 'sasrec' (the authors' block, 03_layers)
     init: str = 'normal'         # SASRec: 'normal' (N(0, 0.02), BERT/RecBole) | 'xavier' (RecTools')
     attend_padding: bool = False # SASRec, block='sasrec': queries see the padding keys (RecTools' default)
+    item_dropout: bool = False   # SASRec: dropout on the item table in training, one mask per step (RecTools')
     n_experts: int = 4           # FAME: experts per head (1 = w/o MoE)
     gate: str = 'learned'        # FAME: 'learned' or 'mean' (w/o gate)
     facet_heads: bool = True     # FAME: False = concat + W_O, one prediction
@@ -149,7 +150,7 @@ def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     ignored = [f"{k}={getattr(cfg, k)!r}" for k in inspect.signature(NextItemLoss).parameters
                if k != 'n_items' and k not in accepted and getattr(cfg, k) != getattr(dflt, k)]
     if ignored: raise ValueError(f"{cfg.model} does not support {', '.join(ignored)} (it trains with its own full cross-entropy)")
-    arch = [f"{k}={getattr(cfg, k)!r}" for k in ('act', 'block', 'init', 'attend_padding')   # architecture options
+    arch = [f"{k}={getattr(cfg, k)!r}" for k in ('act', 'block', 'init', 'attend_padding', 'item_dropout')   # architecture options
             if k not in accepted and getattr(cfg, k) != getattr(dflt, k)]            # some models do not have
     if arch: raise ValueError(f"{cfg.model} does not support {', '.join(arch)}")
     return cls(n_items=n_items, **kw)
