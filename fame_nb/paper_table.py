@@ -614,12 +614,13 @@ RECIPE_COLUMNS = ['dataset', 'metric', 'published', 'source', 'recipe', 'recipe_
                   'ours_model', 'ours_mean', 'ours_std', 'ours_seeds', 'p_seeds']
 
 def against_recipe(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFrame, model:str='sasrec') -> pd.DataFrame:
-    """Each published row of `model` and each recipe of its source (`RECIPES`: as published, then variations) that the
-    `reference` runs (`load_runs` of the `reference` profile's folder) reached on its dataset: the recipe's masked test
-    mean ± std over its seeds, our tuned `model`'s over its chosen point's seeds in `runs` (`chosen`: `choose`'s
-    frame), and Welch's p across seeds."""
-    rows = []
-    for (ds, m, metric, ref, src), rec in ((p, r) for p in PUBLISHED for r in RECIPES.get(p[4], ())):
+    """Each published row of `model` and each recipe of its source (`RECIPES`: as published, then variations, each followed
+    by its `+key=value` overrides that ran, `reproduce.variant`) that the `reference` runs (`load_runs` of the `reference`
+    profile's folder) reached on its dataset: the recipe's masked test mean ± std over its seeds, our tuned `model`'s
+    over its chosen point's seeds in `runs` (`chosen`: `choose`'s frame), and Welch's p across seeds."""
+    rows, ran = [], set(reference.variant) if len(reference) else set()
+    family = lambda r: [r, *sorted(v for v in ran if v.startswith(r + '+'))]   # a recipe, then its `+key=value` overrides
+    for (ds, m, metric, ref, src), rec in ((p, r) for p in PUBLISHED for r0 in RECIPES.get(p[4], ()) for r in family(r0)):
         x = reference[(reference.dataset == ds) & (reference.variant == rec)] if m == model and len(reference) else []
         if not len(x): continue
         c = chosen[(chosen.dataset == ds) & (chosen.model == model)] if len(chosen) else chosen
@@ -927,7 +928,7 @@ def _md_recipe(rc:pd.DataFrame) -> list[str]:
     cell = lambda m, s, n: f'{_fmt(m, s)} ({int(n)})' if n else '—'
     ratio = lambda a, b: '—' if math.isnan(a) or math.isnan(b) else f'{a / b:.2f}'
     return ['', '### The published recipe, run here', '',
-            "Each published row whose recipe the `reference` profile ran as published, and variations of it (`RECIPES`; `reproduce.VARIANTS`: "
+            "Each published row whose recipe the `reference` profile ran as published, and variations of it (`RECIPES`, each followed by its `+key=value` overrides; `reproduce.VARIANTS`: "
             'not tuned) on these files under this protocol (history masked, full ranking): mean ± std over its seeds (how '
             "many), beside our tuned model's chosen point; p: Welch's t across seeds, ours against the recipe. A recipe "
             "that reaches its published number here says the two evaluations agree, and a gap between ours and the "
