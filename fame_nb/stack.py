@@ -19,7 +19,7 @@ from .fame import FAMELayer
 from .sasrec import ce_precision
 from .split import train_batches, train_pairs, trim_padding
 from .train import (TrainConfig, build_model, eval_data, end_epoch, finish, log_epoch, loss_weight, open_run,
-                           pick_device, pretrain_and_init, resume_state, stopped, _epoch_seed)
+                           pick_device, pretrain_and_init, resume_state, stopped, popularity_floor, _epoch_seed)
 
 # %% auto #0
 __all__ = ['RATE_ATTRS', 'STACK_MODELS', 'STACK_FREE', 'RateDropout', 'rate_buffers', 'StackAdam', 'seeds_stack', 'stack_key',
@@ -205,6 +205,8 @@ def fit_stack(ds:SeqDataset, cfgs:list[TrainConfig], run_dirs=None, resume:bool=
         o = torch.optim.Adam(m.parameters(), lr=cfg.lr, betas=(0.9, cfg.adam_beta2), weight_decay=cfg.weight_decay)
         states.append(resume_state(rd/'last.pt' if rd and resume else None, cfg, m, o, device))
         open_run(rd, states[-1]); models.append(rate_buffers(m)); opts.append(o)
+    floor = popularity_floor(split, valid_xy, cfg0, ds.n_items)   # one protocol in a stack (`mask_history` is not free)
+    for st in states: st.floor = floor
     if len({st.epoch for st in states}) > 1:
         raise ValueError(f"runs resumed at different epochs ({sorted({st.epoch for st in states})}): they cannot share batches")
     stack, results = Stack(models, cfgs, opts), [None] * K

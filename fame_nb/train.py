@@ -8,6 +8,7 @@ import json, math, os, re, time, inspect, dataclasses, contextlib, importlib, wa
 from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 
+import numpy as np
 import torch
 from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
 
@@ -24,7 +25,8 @@ _all_ = ['pick_device']   # still importable from here
 __all__ = ['MODELS', 'RECIPES', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'model_class', 'build_model',
            'n_params', 'recipe', 'save_checkpoint', 'save_json', 'CheckpointError', 'load_checkpoint',
            'selection_protocol', 'loss_weight', 'chunked_loss', 'train_epoch', 'LoopState', 'save_state',
-           'resume_state', 'eval_data', 'stopped', 'end_epoch', 'open_run', 'log_epoch', 'finish', 'fit', 'pick_device']
+           'resume_state', 'eval_data', 'popularity_floor', 'stopped', 'end_epoch', 'open_run', 'log_epoch', 'finish',
+           'fit', 'pick_device']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
 MODELS = {'sasrec': 'fame_nb.sasrec:SASRec', 'fame': 'fame_nb.fame:FAME', 'gru4rec': 'fame_nb.gru4rec:GRU4Rec',
@@ -80,6 +82,8 @@ class TrainConfig(PretrainConfig):
                                  # `ce_precision`): 'float32' | 'bfloat16' (fp32 sums and softmax; ~2x faster on AVX512-BF16)
     epochs: int = 200            # upper bound; early stopping usually ends sooner
     patience: int = 10           # epochs without a better validation NDCG@20
+    pop_patience: int = 50       # the same while validation is still at the popularity ranking's (`stopped`): a run that
+                                 # has not begun to learn waits this long before it is stopped
     min_epochs: int = 1
     seed: int = 42
     device: str = 'auto'         # 'auto' (CUDA when present), 'cpu', 'cuda', 'cuda:N'
@@ -97,7 +101,7 @@ class TrainConfig(PretrainConfig):
 
     def __post_init__(self):
         super().__post_init__()
-        for k in ('epochs', 'patience'):   # 0 epochs trains nothing; patience 0 would stop after the first epoch
+        for k in ('epochs', 'patience', 'pop_patience'):   # 0 epochs trains nothing; patience 0 would stop after the first epoch
             if getattr(self, k) < 1: raise ValueError(f"{k}={getattr(self, k)!r}: must be at least 1")
         if self.ce_dtype != 'float32' and self.ce_impl == 'fused':
             raise ValueError(f"ce_dtype={self.ce_dtype!r} with ce_impl='fused': the fused loss keeps fp32 logits; use 'auto'")
@@ -275,6 +279,7 @@ class LoopState:
     bad: int = 0                    # epochs since the best one
     history: list = field(default_factory=list)   # one record per epoch (the lines of log.jsonl)
     best_model: dict | None = None  # the best epoch's weights
+    floor: float = -1.0             # the popularity ranking's validation NDCG@20 (`popularity_floor`; fit sets it)
 
 def _config_json(cfg): return json.dumps(asdict(cfg), sort_keys=True)
 
@@ -307,9 +312,19 @@ def eval_data(ds:SeqDataset, cfg:TrainConfig):
     return (split, (pad_left(split.valid_input, cfg.max_len), torch.as_tensor(split.valid_target)),
             (pad_left(split.test_input, cfg.max_len), torch.as_tensor(split.test_target)))
 
+def popularity_floor(split, valid_xy, cfg:TrainConfig, n_items:int) -> float:
+    "Validation NDCG@20 (under `cfg`'s protocol) of ranking every user's items by their count in the training sequences."
+    count = torch.bincount(torch.as_tensor(np.concatenate(split.train)), minlength=n_items + 1).float()
+    count[0] = -1.0
+    r = evaluate(lambda x: count.expand(len(x), -1), *valid_xy, batch_size=cfg.eval_batch_size,
+                 mask_history=cfg.mask_history, history=split.valid_input if cfg.mask_history else None)
+    return float(r['NDCG@20'])
+
 def stopped(st:LoopState, cfg:TrainConfig) -> bool:
-    "Early stopping: `patience` epochs without a better validation NDCG@20 (and at least `min_epochs`)."
-    return st.bad >= cfg.patience and st.epoch >= cfg.min_epochs
+    """Early stopping: `patience` epochs without a better validation NDCG@20 (and at least `min_epochs`); `pop_patience`
+    epochs while the best is still at or below the popularity ranking's (`st.floor`), a model that has not begun to learn."""
+    wait = cfg.patience if st.best > st.floor else max(cfg.patience, cfg.pop_patience)
+    return st.bad >= wait and st.epoch >= cfg.min_epochs
 
 def end_epoch(model, cfg:TrainConfig, device, split, valid_xy, st:LoopState, epoch:int, loss:float, train_s:float) -> dict:
     "Validate after `epoch`, add its record to `st.history` and keep the best weights; the record (a line of `log.jsonl`)."
@@ -359,7 +374,7 @@ def finish(model, ds:SeqDataset, cfg:TrainConfig, st:LoopState, split, valid_xy,
                protocols={p: dict(valid=_floats(valid[p]), test=_floats(test[p])) for p in PROTOCOLS}, best_epoch=st.best_epoch,
                epochs_run=len(history), train_seconds=round(sum(h['train_seconds'] + h['eval_seconds'] for h in history), 2),
                seconds_per_epoch=round(train_s / max(len(history), 1), 3), params=n_params(model),
-               device=str(device), pretrain=pre, history=history)
+               device=str(device), pretrain=pre, valid_popularity=st.floor, history=history)
     if per_user:   # the selection protocol's, and both protocols'
         res['per_user'] = {k: v.tolist() for k, v in test[sel]['per_user'].items()}
         res['per_user_by_protocol'] = {p: {k: v.tolist() for k, v in test[p]['per_user'].items()} for p in PROTOCOLS}
@@ -377,6 +392,7 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
     pre = pretrain_and_init(model, ds, cfg, progress=bars)   # metadata only, cached: a resumed run redoes it cheaply
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.9, cfg.adam_beta2), weight_decay=cfg.weight_decay)
     st = resume_state(run_dir/'last.pt' if run_dir and resume else None, cfg, model, opt, device)
+    st.floor = popularity_floor(split, valid_xy, cfg, ds.n_items)
     open_run(run_dir, st)
     pairs = train_pairs(split.train, cfg.max_len)  # padded once, re-shuffled every epoch
     if cfg.loss == 'sampled' and cfg.neg_sampling == 'pop':   # q = the training targets' frequency
