@@ -84,6 +84,7 @@ class TrainConfig(PretrainConfig):
     patience: int = 10           # epochs without a better validation NDCG@20
     pop_patience: int = 50       # the same while validation is still at the popularity ranking's (`stopped`): a run that
                                  # has not begun to learn waits this long before it is stopped
+    pop_margin: float = 1.2      # ... that is, while its best is at most pop_margin x the popularity ranking's
     min_epochs: int = 1
     seed: int = 42
     device: str = 'auto'         # 'auto' (CUDA when present), 'cpu', 'cuda', 'cuda:N'
@@ -322,8 +323,8 @@ def popularity_floor(split, valid_xy, cfg:TrainConfig, n_items:int) -> float:
 
 def stopped(st:LoopState, cfg:TrainConfig) -> bool:
     """Early stopping: `patience` epochs without a better validation NDCG@20 (and at least `min_epochs`); `pop_patience`
-    epochs while the best is still at or below the popularity ranking's (`st.floor`), a model that has not begun to learn."""
-    wait = cfg.patience if st.best > st.floor else max(cfg.patience, cfg.pop_patience)
+    epochs while the best is still within `pop_margin` x the popularity ranking's (`st.floor`): not begun to learn."""
+    wait = cfg.patience if st.best > cfg.pop_margin * st.floor else max(cfg.patience, cfg.pop_patience)
     return st.bad >= wait and st.epoch >= cfg.min_epochs
 
 def end_epoch(model, cfg:TrainConfig, device, split, valid_xy, st:LoopState, epoch:int, loss:float, train_s:float) -> dict:
