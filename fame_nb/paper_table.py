@@ -16,12 +16,13 @@ from .metrics import per_user_from_top
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLUMNS', 'BYTE_SIGNS', 'SHARPNESS_COLUMNS',
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
            'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS',
-           'REPLICATED', 'PAPER_CLAIM', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip',
-           'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary',
-           'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'epoch_steps',
-           'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours', 'empty_cells',
-           'against_published', 'welch_t', 'against_recipe', 'recipe_reading', 'verdict', 'claim_verdict', 'plan_of',
-           'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
+           'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'PAPER_CLAIM', 'load_runs', 'choose', 'betainc',
+           't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched',
+           'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths',
+           'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget',
+           'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'against_recipe', 'recipe_reading',
+           'config_changes', 'against_chosen', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure',
+           'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -668,6 +669,36 @@ def recipe_reading(rc:pd.DataFrame, alpha:float=0.05) -> list[str]:
     return out
 
 
+# %% ../nbs/15_paper_table.ipynb #f6e158d2
+CHANGE_COLUMNS = ['dataset', 'model', 'chosen', 'variant', 'changes', 'metric', 'mean', 'std', 'seeds', 'chosen_mean',
+                  'chosen_std', 'chosen_seeds', 'rel_pct', 'p_seeds']
+CHANGE_METRICS = ('HR@10', 'NDCG@10', 'NDCG@20')
+_SAME = {'seed', 'device'}   # settings in which a seed re-run of the same point differs anyway
+
+def config_changes(cfg:dict, base:dict) -> str:
+    "The settings of `cfg` that differ from `base`'s, as `key=value (base value)`, in `cfg`'s order; `_SAME` left out."
+    was = lambda k: repr(base[k]) if k in base else 'unset'
+    return ', '.join(f'{k}={v!r} ({was(k)})' for k, v in cfg.items() if k not in _SAME and base.get(k, object()) != v)
+
+def against_chosen(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFrame, protocol:str='masked') -> pd.DataFrame:
+    """Each `reference` run group whose variant is a chosen point (`choose`'s frame) plus `+key=value` overrides, beside
+    the chosen point's seeds in `runs` under `protocol`: per metric (`CHANGE_METRICS`) mean ± std over seeds, the relative
+    difference and Welch's p across seeds; `changes`: how its config differs from the chosen point's (`config_changes`)."""
+    if not len(reference) or not len(chosen) or not len(runs): return pd.DataFrame(columns=CHANGE_COLUMNS)
+    rows, sd = [], (lambda s: float(s.std(ddof=1)) if len(s) > 1 else float('nan'))
+    for c in chosen[chosen.chosen.map(lambda x: isinstance(x, str))].itertuples(index=False):
+        base = runs[(runs.dataset == c.dataset) & (runs.variant == c.chosen)]
+        if not len(base): continue
+        mine = reference[(reference.dataset == c.dataset) & reference.variant.str.startswith(c.chosen + '+')]
+        for v, x in mine.groupby('variant', sort=True):
+            ch = config_changes(x.sort_values('seed').config.iloc[0], base.sort_values('seed').config.iloc[0])
+            for m in CHANGE_METRICS:
+                a, b = x[f'{protocol} {m}'], base[f'{protocol} {m}']
+                rows.append(dict(dataset=c.dataset, model=c.model, chosen=c.chosen, variant=v, changes=ch, metric=m,
+                                 mean=float(a.mean()), std=sd(a), seeds=len(a), chosen_mean=float(b.mean()), chosen_std=sd(b),
+                                 chosen_seeds=len(b), rel_pct=100 * (a.mean() / b.mean() - 1), p_seeds=welch_t(a, b)[1]))
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
 # %% ../nbs/15_paper_table.ipynb #5d2ce81d
 def _fmt(mean, std, prov=False):
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -948,6 +979,21 @@ def _md_recipe(rc:pd.DataFrame) -> list[str]:
                         for r in rc.itertuples(index=False)], 'lllllrlrr'),
             '', *(f'- {s}' for s in recipe_reading(rc))]
 
+def _md_chosen(ac:pd.DataFrame, alpha:float=0.05) -> list[str]:
+    "Our chosen points with one change each (`against_chosen`), beside the points themselves; nothing before one ran."
+    if not len(ac): return []
+    cell = lambda m, s, n: f'{_fmt(m, s)} ({int(n)})'
+    word = lambda r: ('no test (a side has one seed)' if math.isnan(r.p_seeds) else 'better' if r.p_seeds < alpha and r.rel_pct > 0
+                      else 'worse' if r.p_seeds < alpha else 'not distinguishable')
+    return ['', '### Our tuned point with one change', '',
+            "A `reference` run of a chosen point with `+key=value` overrides (`against_chosen`), against the chosen point's "
+            "own seeds (history masked test; mean ± std (seeds); Welch's t across seeds; changes: every setting that differs, "
+            'read from the configs, the chosen value in brackets).', '',
+            *_md_table('dataset | chosen point | changes | metric | with the change | chosen point | rel. | p seeds (Welch) | reading',
+                       [(r.dataset, f'`{r.chosen}`', r.changes, r.metric, cell(r.mean, r.std, r.seeds),
+                         cell(r.chosen_mean, r.chosen_std, r.chosen_seeds), f'{r.rel_pct:+.2f}%', _p(r.p_seeds), word(r))
+                        for r in ac.itertuples(index=False)], 'llllllrrl')]
+
 # %% ../nbs/15_paper_table.ipynb #28e62bd8
 def results_figure(sm:pd.DataFrame, models:list, path):
     "Test NDCG@20 of each model's chosen point per dataset, a panel per protocol, ± the std over its seeds."
@@ -1016,12 +1062,13 @@ def tuning_figure(runs, chosen, trials, sh, path):
 # %% ../nbs/15_paper_table.ipynb #9454980b
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
                 reference_dir=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>.md`
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
     `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
     array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out. `reference_dir`: the
-    `reference` profile's runs, the published recipes run here (`against_recipe`). Returns the frames."""
+    `reference` profile's runs, the published recipes run here (`against_recipe`) and our chosen points with one change
+    (`against_chosen`). Returns the frames."""
     plan = plan or plan_of(profile)
     trials, derived = plan['trials'], plan.get('derived', {})
     runs = load_runs(runs_dir)
@@ -1048,10 +1095,11 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     ap = against_published(sm) if len(sm) else none(['dataset'])
     ref = load_runs(reference_dir) if reference_dir and Path(reference_dir).is_dir() else none(['dataset'])
     rc = against_recipe(runs, chosen, ref) if len(ref) else none(RECIPE_COLUMNS)
+    ac = against_chosen(runs, chosen, ref) if len(ref) else none(CHANGE_COLUMNS)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
-                        ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc)):
+                        ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc), ('changes', ac)):
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
@@ -1061,12 +1109,12 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
          *_md_by_history(bh, comps), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
-         *_md_published(ap), *_md_recipe(rc)]
+         *_md_published(ap), *_md_recipe(rc), *_md_chosen(ac)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
     curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, sharpness=sh, curves=curves, by_history=bh)
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, sharpness=sh, curves=curves, by_history=bh)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def verdict_markdown(path) -> str:
