@@ -122,7 +122,8 @@ class FAME(SASRec):
                  head_ff:float=0.0, unshared_ff:bool=False,
                  fame_layers:int=1,        # how many of the last layers are FAME layers; 0 = all n_layers
                  loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform',
-                 ce_impl:str='auto', ce_chunk:int=1024):  # NextItemLoss (04_sasrec)
+                 ce_impl:str='auto', ce_chunk:int=1024,   # NextItemLoss (04_sasrec)
+                 item_dropout:bool=False): # SASRec's: the item table dropped once per training step (RecTools')
         assert gate in ("learned", "mean") and item_proj in ("linear", "slice") and mix in ("logits", "probs")
         if mix == "probs" and facet_heads and (loss != "ce" or ce_impl not in ("auto", "torch")):
             raise ValueError("mix='probs' is trained with torch's full cross-entropy only (loss='ce', ce_impl='auto' or 'torch')")
@@ -133,7 +134,7 @@ class FAME(SASRec):
         super().__init__(n_items, max_len=max_len, d=d, n_layers=n_layers, n_heads=n_heads, dropout=dropout,
                          norm_first=norm_first, d_ff=d_ff, act=act, attn_dropout=attn_dropout, init_std=init_std,
                          eps=eps, loss=loss, n_negatives=n_negatives, neg_sampling=neg_sampling, ce_impl=ce_impl,
-                         ce_chunk=ce_chunk)
+                         ce_chunk=ce_chunk, item_dropout=item_dropout)
         self.config.update(n_experts=n_experts, gate=gate, facet_heads=facet_heads, item_proj=item_proj, mix=mix,
                            score_scale=score_scale, router_temp=router_temp, router_init=router_init,
                            router_input=router_input, routing=routing, router_balance=router_balance, head_ff=head_ff,
@@ -175,7 +176,7 @@ def gate_weights(self:FAME, Fh):   # [..., H, d_h] -> [..., H]
 # %% ../nbs/05_fame.ipynb #70f6fb8d
 @patch
 def head_items(self:FAME):   # item sub-embeddings x_v^(h) = e_v W_f^(h): [H, n_items+1, d_h]
-    E, H, dh = self.item_emb.weight, self.H, self.dh
+    E, H, dh = self.items(), self.H, self.dh   # items(): the step's dropped table with item_dropout (04_sasrec)
     if self.item_proj is None: return E.view(-1, H, dh).transpose(0, 1)
     return E @ self.item_proj.weight.view(H, dh, -1).transpose(1, 2)   # [V, d] @ [H, d, d_h]
 
@@ -218,7 +219,7 @@ def _mix_probs(self:FAME, Fh, g):   # log sum_h g_h softmax(s^(h)) over real ite
 
 @patch
 def _nll(self:FAME, o, keep, t):   # the next-item loss of forward's output `o` at the positions `keep` (targets t)
-    E = self.item_emb.weight
+    E = self.items()
     if not self.last.facet_heads: return self.next_item(o["h"][keep], E, t)
     Fk, gk = o["F"][keep], o["g"][keep]                              # [P, H, d_h], [P, H]
     if self.config["mix"] == "logits": return self.next_item(self.query(Fk, gk), E, t)
@@ -234,6 +235,7 @@ def target_states(self:FAME, seq, keep): return {k: v[keep] for k, v in self(seq
 @patch
 def states_loss(self:FAME, o, t):   # the loss from `target_states` (as `NextItemHead`'s: chunks of a batch concatenated)
     nll, c = self._nll(o, ..., t), self.config["router_balance"]   # (every position: `...`, no mask to batch in a stack)
+    self._step_items = None                                        # item_dropout: the next step draws its table anew
     if c > 0 and self.N > 1: return nll + c * self.balance_loss(o["beta"])   # see "Load balancing" below
     return nll
 
@@ -256,9 +258,9 @@ def explain(self:FAME, seq):
 @patch(cls_method=True)
 def from_sasrec(cls:FAME, sasrec:SASRec, **kw):
     "A FAME with `sasrec`'s backbone config (overridden by `kw`) and its weights copied wherever they fit."
-    if sasrec.config.get('block', 'bert') != 'bert' or sasrec.config.get('item_dropout'):
-        raise ValueError("FAME extends a SASRec of the 'bert' block (TransformerBlock) without item_dropout only")
-    cfg = {k: v for k, v in {**sasrec.config, **kw}.items() if k not in ('block', 'init', 'attend_padding', 'item_dropout')}   # SASRec's only
+    if sasrec.config.get('block', 'bert') != 'bert':
+        raise ValueError("FAME extends a SASRec of the 'bert' block (TransformerBlock) only")
+    cfg = {k: v for k, v in {**sasrec.config, **kw}.items() if k not in ('block', 'init', 'attend_padding')}   # SASRec's only
     for k in ("n_items", "max_len", "d", "n_layers", "n_heads"):
         if cfg[k] != sasrec.config[k]: raise ValueError(f"{k} must match the SASRec's")
     m = cls(**cfg)
