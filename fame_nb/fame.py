@@ -123,7 +123,8 @@ class FAME(SASRec):
                  fame_layers:int=1,        # how many of the last layers are FAME layers; 0 = all n_layers
                  loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform',
                  ce_impl:str='auto', ce_chunk:int=1024,   # NextItemLoss (04_sasrec)
-                 item_dropout:bool=False): # SASRec's: the item table dropped once per training step (RecTools')
+                 item_dropout:bool=False,  # SASRec's: the item table dropped once per training step (RecTools')
+                 item_dropout_rate:float=-1.0):  # its rate; < 0 = dropout
         assert gate in ("learned", "mean") and item_proj in ("linear", "slice") and mix in ("logits", "probs")
         if mix == "probs" and facet_heads and (loss != "ce" or ce_impl not in ("auto", "torch")):
             raise ValueError("mix='probs' is trained with torch's full cross-entropy only (loss='ce', ce_impl='auto' or 'torch')")
@@ -134,7 +135,7 @@ class FAME(SASRec):
         super().__init__(n_items, max_len=max_len, d=d, n_layers=n_layers, n_heads=n_heads, dropout=dropout,
                          norm_first=norm_first, d_ff=d_ff, act=act, attn_dropout=attn_dropout, init_std=init_std,
                          eps=eps, loss=loss, n_negatives=n_negatives, neg_sampling=neg_sampling, ce_impl=ce_impl,
-                         ce_chunk=ce_chunk, item_dropout=item_dropout)
+                         ce_chunk=ce_chunk, item_dropout=item_dropout, item_dropout_rate=item_dropout_rate)
         self.config.update(n_experts=n_experts, gate=gate, facet_heads=facet_heads, item_proj=item_proj, mix=mix,
                            score_scale=score_scale, router_temp=router_temp, router_init=router_init,
                            router_input=router_input, routing=routing, router_balance=router_balance, head_ff=head_ff,

@@ -242,17 +242,20 @@ class SASRec(NextItemHead, nn.Module):
                  block:str='bert',             # 'bert': TransformerBlock (norm_first picks post- or pre-LN); 'sasrec': SASRecBlock
                  init:str='normal',            # 'normal': N(0, init_std) (BERT, RecBole); 'xavier': RecTools' xavier_init
                  attend_padding:bool=False,    # block='sasrec': queries see the padding keys (RecTools' default)
-                 item_dropout:bool=False):     # dropout on the item table in training, one mask per step (RecTools')
+                 item_dropout:bool=False,      # dropout on the item table in training, one mask per step (RecTools')
+                 item_dropout_rate:float=-1.0):  # its rate; < 0 = dropout (RecTools' tie of the two)
         super().__init__()
         assert n_layers >= 1
         if block not in BLOCKS: raise ValueError(f"block={block!r}: expected one of {BLOCKS}")
         if init not in INITS: raise ValueError(f"init={init!r}: expected one of {INITS}")
         if attend_padding and block != 'sasrec': raise ValueError("attend_padding=True needs block='sasrec'")
+        if item_dropout_rate >= 0 and not item_dropout: raise ValueError("item_dropout_rate needs item_dropout=True")
         self.config = dict(n_items=n_items, max_len=max_len, d=d, n_layers=n_layers, n_heads=n_heads,
                            dropout=dropout, norm_first=norm_first, d_ff=d_ff, act=act,
                            attn_dropout=attn_dropout, init_std=init_std, eps=eps, loss=loss, n_negatives=n_negatives,
                            neg_sampling=neg_sampling, ce_impl=ce_impl, ce_chunk=ce_chunk,
-                           block=block, init=init, attend_padding=attend_padding, item_dropout=item_dropout)
+                           block=block, init=init, attend_padding=attend_padding, item_dropout=item_dropout,
+                           item_dropout_rate=item_dropout_rate)
         self.attend_padding = attend_padding
         self.n_items, self.max_len, self.d = n_items, max_len, d
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
@@ -260,7 +263,8 @@ class SASRec(NextItemHead, nn.Module):
         last_norm = norm_first or block == 'sasrec'   # one LayerNorm after the blocks, none on the embeddings
         self.emb_norm = nn.Identity() if last_norm else nn.LayerNorm(d, eps=eps)
         self.emb_drop = nn.Dropout(dropout)
-        self.item_drop, self._step_items = (nn.Dropout(dropout) if item_dropout else None), None
+        p_items = dropout if item_dropout_rate < 0 else item_dropout_rate
+        self.item_drop, self._step_items = (nn.Dropout(p_items) if item_dropout else None), None
         Block = (partial(SASRecBlock, attend_padding=attend_padding) if block == 'sasrec'
                  else partial(TransformerBlock, norm_first=norm_first))
         self.blocks = nn.ModuleList(Block(d, n_heads, dropout=dropout, d_ff=d_ff, act=act, attn_dropout=attn_dropout,

@@ -47,6 +47,7 @@ class TrainConfig(PretrainConfig):
     init: str = 'normal'         # SASRec: 'normal' (N(0, 0.02), BERT/RecBole) | 'xavier' (RecTools')
     attend_padding: bool = False # SASRec, block='sasrec': queries see the padding keys (RecTools' default)
     item_dropout: bool = False   # SASRec, FAME: dropout on the item table in training, one mask per step (RecTools')
+    item_dropout_rate: float = -1.0  # SASRec, FAME: its rate; < 0 = dropout (RecTools' one rate for both)
     n_experts: int = 4           # FAME: experts per head (1 = w/o MoE)
     gate: str = 'learned'        # FAME: 'learned' or 'mean' (w/o gate)
     facet_heads: bool = True     # FAME: False = concat + W_O, one prediction
@@ -155,7 +156,7 @@ def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     ignored = [f"{k}={getattr(cfg, k)!r}" for k in inspect.signature(NextItemLoss).parameters
                if k != 'n_items' and k not in accepted and getattr(cfg, k) != getattr(dflt, k)]
     if ignored: raise ValueError(f"{cfg.model} does not support {', '.join(ignored)} (it trains with its own full cross-entropy)")
-    arch = [f"{k}={getattr(cfg, k)!r}" for k in ('act', 'block', 'init', 'attend_padding', 'item_dropout')   # architecture options
+    arch = [f"{k}={getattr(cfg, k)!r}" for k in ('act', 'block', 'init', 'attend_padding', 'item_dropout', 'item_dropout_rate')   # architecture options
             if k not in accepted and getattr(cfg, k) != getattr(dflt, k)]            # some models do not have
     if arch: raise ValueError(f"{cfg.model} does not support {', '.join(arch)}")
     return cls(n_items=n_items, **kw)
