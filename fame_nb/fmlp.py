@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .layers import RightPositionalEmbedding, feed_forward, init_weights
-from .sasrec import NextItemHead, NextItemLoss
+from .sasrec import NextItemHead, NextItemLoss, item_dropout_layer
 
 # %% ../nbs/05c_fmlp.ipynb #cd75e573
 def causal_filter(x:torch.Tensor,   # [B, L, d], zero at padding
@@ -87,16 +87,19 @@ class FMLPRec(NextItemHead, nn.Module):
                  filter_std:float=0.02,     # std of the paper's frequency weights; sets the filter's initial scale
                  init_std:float=0.02, eps:float=1e-12,
                  loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform',
-                 ce_impl:str='auto', ce_chunk:int=1024):  # NextItemLoss (04_sasrec)
+                 ce_impl:str='auto', ce_chunk:int=1024,   # NextItemLoss (04_sasrec)
+                 item_dropout:bool=False, item_dropout_rate:float=-1.0):   # SASRec's item dropout (04_sasrec)
         super().__init__()
         assert n_layers >= 1
         self.config = dict(n_items=n_items, max_len=max_len, d=d, n_layers=n_layers, dropout=dropout,
                            causal=causal, d_ff=d_ff, act=act, filter_std=filter_std, init_std=init_std, eps=eps,
-                           loss=loss, n_negatives=n_negatives, neg_sampling=neg_sampling, ce_impl=ce_impl, ce_chunk=ce_chunk)
+                           loss=loss, n_negatives=n_negatives, neg_sampling=neg_sampling, ce_impl=ce_impl, ce_chunk=ce_chunk,
+                           item_dropout=item_dropout, item_dropout_rate=item_dropout_rate)
         self.n_items, self.max_len, self.d = n_items, max_len, d
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
         self.pos_emb = RightPositionalEmbedding(max_len, d)
         self.emb_norm, self.emb_drop = nn.LayerNorm(d, eps=eps), nn.Dropout(dropout)
+        self.item_drop = item_dropout_layer(dropout, item_dropout, item_dropout_rate)   # NextItemHead.items
         self.blocks = nn.ModuleList(FMLPBlock(max_len, d, dropout=dropout, causal=causal, d_ff=d_ff, act=act,
                                               filter_std=filter_std, eps=eps) for _ in range(n_layers))
         self.apply(partial(init_weights, std=init_std))   # Linear/Embedding/LayerNorm; the filters keep their own
@@ -105,7 +108,7 @@ class FMLPRec(NextItemHead, nn.Module):
 
     def embed(self, seq):   # -> x [B, L, d] (zero at padding), keep [B, L, 1]
         keep = (seq != 0)[..., None].float()
-        x = self.emb_drop(self.emb_norm(self.item_emb(seq) + self.pos_emb(seq.shape[1])))
+        x = self.emb_drop(self.emb_norm(self.item_rows(seq) + self.pos_emb(seq.shape[1])))
         return x * keep, keep
 
     def hidden(self, seq, last_only=False):

@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['NEG_SAMPLING', 'BLOCKS', 'INITS', 'full_softmax_loss', 'item_scores', 'FusedCrossEntropy', 'fused_cross_entropy',
            'ChunkedCrossEntropy', 'chunked_cross_entropy', 'ce_precision', 'ce_dtype', 'lowp_logits',
-           'sampled_softmax_loss', 'bce_loss', 'one_negative', 'NextItemLoss', 'NextItemHead', 'SASRec']
+           'sampled_softmax_loss', 'bce_loss', 'one_negative', 'NextItemLoss', 'item_dropout_layer', 'NextItemHead',
+           'SASRec']
 
 # %% ../nbs/04_sasrec.ipynb #6c8650fd
 import math
@@ -202,6 +203,11 @@ class NextItemLoss(nn.Module):
         return f"loss={self.kind!r}" + (f", K={self.K}, {self.sampling}" if self.kind == 'sampled' else f", ce_impl={self.impl!r}" if self.kind == 'ce' else '')
 
 # %% ../nbs/04_sasrec.ipynb #90be3439
+def item_dropout_layer(dropout:float, item_dropout:bool, item_dropout_rate:float=-1.0):
+    "RecTools' item dropout for a model's `item_drop`: `nn.Dropout` at `item_dropout_rate` (< 0: `dropout`), or None."
+    if item_dropout_rate >= 0 and not item_dropout: raise ValueError("item_dropout_rate needs item_dropout=True")
+    return nn.Dropout(dropout if item_dropout_rate < 0 else item_dropout_rate) if item_dropout else None
+
 class NextItemHead:
     "The next-item output side shared by the models: tied item scores and the `next_item` loss on top of `hidden()`."
     def output(self, h):   # [..., d] -> [..., n_items+1]
@@ -217,8 +223,19 @@ class NextItemHead:
     def target_states(self, seq, keep):   # what the loss needs at the positions `keep`: the user states [P, d]
         return self.hidden_at(seq, keep)
 
+    def items(self):   # the item table of this step: with item dropout in training, dropped at its first use, kept to its loss
+        drop = getattr(self, 'item_drop', None)   # a model with `item_dropout` sets it (`item_dropout_layer`)
+        if drop is None or not self.training: return self.item_emb.weight
+        if getattr(self, '_step_items', None) is None: self._step_items = drop(self.item_emb.weight)
+        return self._step_items
+
+    def item_rows(self, seq):   # the input embeddings of `seq` [B, L] -> [B, L, d], read from this step's table
+        if getattr(self, 'item_drop', None) is None: return self.item_emb(seq)
+        return F.embedding(seq, self.items(), padding_idx=0)
+
     def states_loss(self, states, t):     # the loss of the targets `t` [P] from their `target_states`
-        return self.next_item(states, self.item_emb.weight, t)
+        items, self._step_items = self.items(), None   # this step's table; the next step draws anew
+        return self.next_item(states, items, t)
 
     def loss(self, seq, target):
         "`next_item`'s loss over the positions that have a target (`target > 0`)."
@@ -249,7 +266,6 @@ class SASRec(NextItemHead, nn.Module):
         if block not in BLOCKS: raise ValueError(f"block={block!r}: expected one of {BLOCKS}")
         if init not in INITS: raise ValueError(f"init={init!r}: expected one of {INITS}")
         if attend_padding and block != 'sasrec': raise ValueError("attend_padding=True needs block='sasrec'")
-        if item_dropout_rate >= 0 and not item_dropout: raise ValueError("item_dropout_rate needs item_dropout=True")
         self.config = dict(n_items=n_items, max_len=max_len, d=d, n_layers=n_layers, n_heads=n_heads,
                            dropout=dropout, norm_first=norm_first, d_ff=d_ff, act=act,
                            attn_dropout=attn_dropout, init_std=init_std, eps=eps, loss=loss, n_negatives=n_negatives,
@@ -263,8 +279,7 @@ class SASRec(NextItemHead, nn.Module):
         last_norm = norm_first or block == 'sasrec'   # one LayerNorm after the blocks, none on the embeddings
         self.emb_norm = nn.Identity() if last_norm else nn.LayerNorm(d, eps=eps)
         self.emb_drop = nn.Dropout(dropout)
-        p_items = dropout if item_dropout_rate < 0 else item_dropout_rate
-        self.item_drop, self._step_items = (nn.Dropout(p_items) if item_dropout else None), None
+        self.item_drop = item_dropout_layer(dropout, item_dropout, item_dropout_rate)   # NextItemHead.items
         Block = (partial(SASRecBlock, attend_padding=attend_padding) if block == 'sasrec'
                  else partial(TransformerBlock, norm_first=norm_first))
         self.blocks = nn.ModuleList(Block(d, n_heads, dropout=dropout, d_ff=d_ff, act=act, attn_dropout=attn_dropout,
@@ -275,19 +290,9 @@ class SASRec(NextItemHead, nn.Module):
         self.next_item = NextItemLoss(n_items, loss, n_negatives=n_negatives, neg_sampling=neg_sampling,
                                       ce_impl=ce_impl, ce_chunk=ce_chunk)   # no parameters
 
-    def items(self):   # the item table of this step: with item_dropout in training, dropped at its first use, kept to its loss
-        if self.item_drop is None or not self.training: return self.item_emb.weight
-        if self._step_items is None: self._step_items = self.item_drop(self.item_emb.weight)
-        return self._step_items
-
-    def states_loss(self, states, t):   # NextItemHead's, on this step's item table (and the next step draws anew)
-        items, self._step_items = self.items(), None
-        return self.next_item(states, items, t)
-
     def embed(self, seq):   # -> x [B, L, d] (zero at padding), pad_mask [B, L]
         pad = seq == 0
-        e = self.item_emb(seq) if self.item_drop is None else F.embedding(seq, self.items(), padding_idx=0)
-        x = self.emb_drop(self.emb_norm(e + self.pos_emb(seq.shape[1])))
+        x = self.emb_drop(self.emb_norm(self.item_rows(seq) + self.pos_emb(seq.shape[1])))
         return x * ~pad[..., None], pad
 
     def hidden(self, seq, last_only=False):

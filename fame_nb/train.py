@@ -46,8 +46,8 @@ class TrainConfig(PretrainConfig):
     block: str = 'bert'          # SASRec: 'bert' (TransformerBlock, norm_first) | 'sasrec' (the authors' block, 03_layers)
     init: str = 'normal'         # SASRec: 'normal' (N(0, 0.02), BERT/RecBole) | 'xavier' (RecTools')
     attend_padding: bool = False # SASRec, block='sasrec': queries see the padding keys (RecTools' default)
-    item_dropout: bool = False   # SASRec, FAME: dropout on the item table in training, one mask per step (RecTools')
-    item_dropout_rate: float = -1.0  # SASRec, FAME: its rate; < 0 = dropout (RecTools' one rate for both)
+    item_dropout: bool = False   # SASRec, FAME, FMLP-Rec: dropout on the item table in training, one mask per step (RecTools')
+    item_dropout_rate: float = -1.0  # SASRec, FAME, FMLP-Rec: its rate; < 0 = dropout (RecTools' one rate for both)
     n_experts: int = 4           # FAME: experts per head (1 = w/o MoE)
     gate: str = 'learned'        # FAME: 'learned' or 'mean' (w/o gate)
     facet_heads: bool = True     # FAME: False = concat + W_O, one prediction
