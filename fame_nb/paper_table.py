@@ -616,6 +616,8 @@ def welch_t(a, b) -> tuple[float, float]:
 RECIPE_COLUMNS = ['dataset', 'metric', 'published', 'source', 'recipe', 'recipe_mean', 'recipe_std', 'recipe_seeds',
                   'ours_model', 'ours_mean', 'ours_std', 'ours_seeds', 'p_seeds']
 
+def _sd(s) -> float: return float(s.std(ddof=1)) if len(s) > 1 else float('nan')   # the std over seeds; one seed: none
+
 def against_recipe(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFrame, model:str='sasrec') -> pd.DataFrame:
     """Each published row of `model` and each recipe of its source (`RECIPES`: as published, then variations, each followed
     by its `+key=value` overrides that ran, `reproduce.variant`) that the `reference` runs (`load_runs` of the `reference`
@@ -630,10 +632,9 @@ def against_recipe(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFram
         pt = c.chosen.iloc[0] if len(c) and isinstance(c.chosen.iloc[0], str) else None
         o = runs[(runs.dataset == ds) & (runs.variant == pt)][f'masked {metric}'] if pt else pd.Series(dtype=float)
         a = x[f'masked {metric}']
-        sd = lambda s: float(s.std(ddof=1)) if len(s) > 1 else float('nan')
         rows.append(dict(dataset=ds, metric=metric, published=ref, source=src, recipe=rec, recipe_mean=float(a.mean()),
-                         recipe_std=sd(a), recipe_seeds=len(a), ours_model=model,
-                         ours_mean=float(o.mean()) if len(o) else float('nan'), ours_std=sd(o), ours_seeds=len(o),
+                         recipe_std=_sd(a), recipe_seeds=len(a), ours_model=model,
+                         ours_mean=float(o.mean()) if len(o) else float('nan'), ours_std=_sd(o), ours_seeds=len(o),
                          p_seeds=welch_t(o, a)[1]))
     return pd.DataFrame(rows, columns=RECIPE_COLUMNS)
 
@@ -685,7 +686,7 @@ def against_chosen(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFram
     the chosen point's seeds in `runs` under `protocol`: per metric (`CHANGE_METRICS`) mean ± std over seeds, the relative
     difference and Welch's p across seeds; `changes`: how its config differs from the chosen point's (`config_changes`)."""
     if not len(reference) or not len(chosen) or not len(runs): return pd.DataFrame(columns=CHANGE_COLUMNS)
-    rows, sd = [], (lambda s: float(s.std(ddof=1)) if len(s) > 1 else float('nan'))
+    rows = []
     for c in chosen[chosen.chosen.map(lambda x: isinstance(x, str))].itertuples(index=False):
         base = runs[(runs.dataset == c.dataset) & (runs.variant == c.chosen)]
         if not len(base): continue
@@ -695,7 +696,7 @@ def against_chosen(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFram
             for m in CHANGE_METRICS:
                 a, b = x[f'{protocol} {m}'], base[f'{protocol} {m}']
                 rows.append(dict(dataset=c.dataset, model=c.model, chosen=c.chosen, variant=v, changes=ch, metric=m,
-                                 mean=float(a.mean()), std=sd(a), seeds=len(a), chosen_mean=float(b.mean()), chosen_std=sd(b),
+                                 mean=float(a.mean()), std=_sd(a), seeds=len(a), chosen_mean=float(b.mean()), chosen_std=_sd(b),
                                  chosen_seeds=len(b), rel_pct=100 * (a.mean() / b.mean() - 1), p_seeds=welch_t(a, b)[1]))
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
