@@ -676,8 +676,11 @@ CHANGE_COLUMNS = ['dataset', 'model', 'chosen', 'variant', 'changes', 'metric', 
 CHANGE_METRICS = ('HR@10', 'NDCG@10', 'NDCG@20')
 _SAME = {'seed', 'device'}   # settings in which a seed re-run of the same point differs anyway
 
-def config_changes(cfg:dict, base:dict) -> str:
-    "The settings of `cfg` that differ from `base`'s, as `key=value (base value)`, in `cfg`'s order; `_SAME` left out."
+def config_changes(cfg:dict, base:dict, defaults:dict|None=None) -> str:
+    """The settings of `cfg` that differ from `base`'s, as `key=value (base value)`, in `cfg`'s order; `_SAME` left out.
+    A key `base` lacks (its run predates the option) reads as its value in `defaults`, which an option added later keeps
+    to the old behaviour (`train.resume_state` reads old checkpoints the same way); 'unset' where `defaults` lacks it too."""
+    base = {**(defaults or {}), **base}
     was = lambda k: repr(base[k]) if k in base else 'unset'
     return ', '.join(f'{k}={v!r} ({was(k)})' for k, v in cfg.items() if k not in _SAME and base.get(k, object()) != v)
 
@@ -686,13 +689,15 @@ def against_chosen(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFram
     the chosen point's seeds in `runs` under `protocol`: per metric (`CHANGE_METRICS`) mean ± std over seeds, the relative
     difference and Welch's p across seeds; `changes`: how its config differs from the chosen point's (`config_changes`)."""
     if not len(reference) or not len(chosen) or not len(runs): return pd.DataFrame(columns=CHANGE_COLUMNS)
-    rows = []
+    from dataclasses import asdict
+    from fame_nb.train import TrainConfig   # an option a chosen point's run predates: its default
+    rows, defaults = [], asdict(TrainConfig())
     for c in chosen[chosen.chosen.map(lambda x: isinstance(x, str))].itertuples(index=False):
         base = runs[(runs.dataset == c.dataset) & (runs.variant == c.chosen)]
         if not len(base): continue
         mine = reference[(reference.dataset == c.dataset) & reference.variant.str.startswith(c.chosen + '+')]
         for v, x in mine.groupby('variant', sort=True):
-            ch = config_changes(x.sort_values('seed').config.iloc[0], base.sort_values('seed').config.iloc[0])
+            ch = config_changes(x.sort_values('seed').config.iloc[0], base.sort_values('seed').config.iloc[0], defaults)
             for m in CHANGE_METRICS:
                 a, b = x[f'{protocol} {m}'], base[f'{protocol} {m}']
                 rows.append(dict(dataset=c.dataset, model=c.model, chosen=c.chosen, variant=v, changes=ch, metric=m,
