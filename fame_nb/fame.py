@@ -13,6 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .layers import attention_mask, attend, feed_forward, init_weights
 from .sasrec import SASRec, lowp_logits
+from .fmlp import FMLPBlock
 
 # %% ../nbs/05_fame.ipynb #09f78960
 class FAMELayer(nn.Module):
@@ -121,6 +122,7 @@ class FAME(SASRec):
                  router_balance:float=0.0, # coefficient of the load-balancing loss; 0 = off
                  head_ff:float=0.0, unshared_ff:bool=False,
                  fame_layers:int=1,        # how many of the last layers are FAME layers; 0 = all n_layers
+                 backbone:str="sasrec",    # the blocks below the FAME layers: 'sasrec' (transformer) | 'fmlp' (FMLP-Rec's filter)
                  loss:str='ce', n_negatives:int=256, neg_sampling:str='uniform',
                  ce_impl:str='auto', ce_chunk:int=1024,   # NextItemLoss (04_sasrec)
                  item_dropout:bool=False,  # SASRec's: the item table dropped once per training step (RecTools')
@@ -132,6 +134,9 @@ class FAME(SASRec):
         if router_balance < 0: raise ValueError(f"router_balance={router_balance!r}: must be >= 0")
         k = n_layers if fame_layers == 0 else fame_layers
         if not 1 <= k <= n_layers: raise ValueError(f"fame_layers={fame_layers!r}: expected 1..n_layers={n_layers}, or 0 (all)")
+        if backbone not in ("sasrec", "fmlp"): raise ValueError(f"backbone={backbone!r}: expected 'sasrec' or 'fmlp'")
+        if backbone == "fmlp" and (k == n_layers or norm_first):
+            raise ValueError("backbone='fmlp' needs post-LN (norm_first=False) and at least one block below the FAME layers")
         super().__init__(n_items, max_len=max_len, d=d, n_layers=n_layers, n_heads=n_heads, dropout=dropout,
                          norm_first=norm_first, d_ff=d_ff, act=act, attn_dropout=attn_dropout, init_std=init_std,
                          eps=eps, loss=loss, n_negatives=n_negatives, neg_sampling=neg_sampling, ce_impl=ce_impl,
@@ -139,10 +144,12 @@ class FAME(SASRec):
         self.config.update(n_experts=n_experts, gate=gate, facet_heads=facet_heads, item_proj=item_proj, mix=mix,
                            score_scale=score_scale, router_temp=router_temp, router_init=router_init,
                            router_input=router_input, routing=routing, router_balance=router_balance, head_ff=head_ff,
-                           unshared_ff=unshared_ff, fame_layers=fame_layers)
+                           unshared_ff=unshared_ff, fame_layers=fame_layers, backbone=backbone)
         self.H, self.N, self.dh = n_heads, n_experts, d // n_heads
         self.scale = nn.Parameter(torch.tensor(float(n_heads))) if score_scale == -1 else float(score_scale or n_heads)
-        self.blocks = self.blocks[:n_layers - k]           # the first n_layers-k SASRec blocks ...
+        self.blocks = (self.blocks[:n_layers - k] if backbone == "sasrec"   # the first n_layers-k SASRec blocks ...
+                       else nn.ModuleList(FMLPBlock(max_len, d, dropout=dropout, d_ff=d_ff, act=act, eps=eps)
+                                          for _ in range(n_layers - k)))    # (or FMLP-Rec's, 05c_fmlp)
         layer = partial(FAMELayer, d, n_heads, n_experts=n_experts, dropout=dropout, norm_first=norm_first, d_ff=d_ff,
                         act=act, attn_dropout=attn_dropout, eps=eps, facet_heads=facet_heads, router_temp=router_temp,
                         router_input=router_input, routing=routing, head_ff=head_ff, unshared_ff=unshared_ff)
@@ -152,7 +159,8 @@ class FAME(SASRec):
         use = facet_heads
         self.gate_net = nn.Linear(d, n_heads) if use and gate == "learned" else None      # W_g, b_g
         self.item_proj = nn.Linear(d, d, bias=False) if use and item_proj == "linear" else None  # weight = W_f^T
-        for mod in (self.fame_blocks, self.last, self.final_norm, self.gate_net, self.item_proj):
+        fmlp = self.blocks if backbone == "fmlp" else None   # new blocks: initialised as FMLP-Rec's (filters: their own)
+        for mod in (fmlp, self.fame_blocks, self.last, self.final_norm, self.gate_net, self.item_proj):
             if mod is not None: mod.apply(partial(init_weights, std=init_std))
         for lay in (*self.fame_blocks, self.last):
             nn.init.normal_(lay.router, 0.0, init_std if router_init < 0 else router_init)
@@ -161,7 +169,11 @@ class FAME(SASRec):
     def forward(self, seq, last_only=False):
         "dict: 'F' [B,Lq,H,d_h] per-head states (or 'h' [B,Lq,d] without facet heads), gate 'g' [B,Lq,H], router 'beta' [B,Lq,H,N]."
         x, pad = self.embed(seq)
-        for blk in self.blocks: x = blk(x, pad)
+        if self.config["backbone"] == "fmlp":   # FMLP-Rec's blocks take the mask of real items, [B, L, 1]
+            keep = (~pad)[..., None].to(x.dtype)
+            for blk in self.blocks: x = blk(x, keep)
+        else:
+            for blk in self.blocks: x = blk(x, pad)
         for lay in self.fame_blocks: x = lay(x, pad)[0].flatten(2)        # fame_layers > 1: the heads concatenated to d
         out, beta = self.last(x, pad, last_only=last_only)
         out = self.final_norm(out)
@@ -259,6 +271,7 @@ def explain(self:FAME, seq):
 @patch(cls_method=True)
 def from_sasrec(cls:FAME, sasrec:SASRec, **kw):
     "A FAME with `sasrec`'s backbone config (overridden by `kw`) and its weights copied wherever they fit."
+    if kw.get('backbone', 'sasrec') != 'sasrec': raise ValueError("from_sasrec keeps SASRec's blocks: backbone='sasrec' only")
     if sasrec.config.get('block', 'bert') != 'bert':
         raise ValueError("FAME extends a SASRec of the 'bert' block (TransformerBlock) only")
     cfg = {k: v for k, v in {**sasrec.config, **kw}.items() if k not in ('block', 'init', 'attend_padding')}   # SASRec's only

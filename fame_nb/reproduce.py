@@ -54,6 +54,7 @@ VARIANTS = {
     'fame-unsharedff':    ('fame', dict(unshared_ff=True)),                     # one FFN (width 4 d_h) per head
     'fame-ff4d-unshared': ('fame', dict(head_ff=4.0, unshared_ff=True)),        # both: SASRec's FFN weights and multiply-adds
     'fame-all':           ('fame', dict(fame_layers=0)),                        # every layer a FAME layer
+    'fame-fmlp':          ('fame', dict(backbone='fmlp')),                      # FAME's head on FMLP-Rec's filter blocks
     # ... and the score scale
     'fame-learnscale':    ('fame', dict(score_scale=-1.0)),                     # c learned, initialised at H
     'fame-probs-scale1':  ('fame', dict(mix='probs', score_scale=1.0)),         # scale x mix: with fame, fame-scale1,

@@ -62,6 +62,7 @@ class TrainConfig(PretrainConfig):
     head_ff: float = 0.0         # FAME: per-head FFN width in multiples of d; 0 = d_ff / H (4 d_h)
     unshared_ff: bool = False    # FAME: one FFN per head instead of one shared by the heads
     fame_layers: int = 1         # FAME: how many of the last layers are FAME layers; 0 = all n_layers
+    backbone: str = 'sasrec'     # FAME: the blocks below its FAME layers, 'sasrec' | 'fmlp' (FMLP-Rec's filter blocks)
     gru_layers: int = 1          # GRU4Rec: stacked GRU layers (RecBole's default 1)
     mask_prob: float = 0.2       # BERT4Rec: fraction of training positions replaced by [MASK] (RecBole's default)
     ft_ratio: float = 0.5        # BERT4Rec: share of batches that mask only the last item (RecBole #1522/#1530)
@@ -156,7 +157,7 @@ def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     ignored = [f"{k}={getattr(cfg, k)!r}" for k in inspect.signature(NextItemLoss).parameters
                if k != 'n_items' and k not in accepted and getattr(cfg, k) != getattr(dflt, k)]
     if ignored: raise ValueError(f"{cfg.model} does not support {', '.join(ignored)} (it trains with its own full cross-entropy)")
-    arch = [f"{k}={getattr(cfg, k)!r}" for k in ('act', 'block', 'init', 'attend_padding', 'item_dropout', 'item_dropout_rate')   # architecture options
+    arch = [f"{k}={getattr(cfg, k)!r}" for k in ('act', 'block', 'init', 'attend_padding', 'item_dropout', 'item_dropout_rate', 'backbone')   # architecture options
             if k not in accepted and getattr(cfg, k) != getattr(dflt, k)]            # some models do not have
     if arch: raise ValueError(f"{cfg.model} does not support {', '.join(arch)}")
     return cls(n_items=n_items, **kw)
