@@ -52,9 +52,13 @@ def load_runs(runs_dir) -> pd.DataFrame:
     return df
 
 # %% ../nbs/15_paper_table.ipynb #9f5eca8e
+def _num(v:str):
+    try: return float(v)
+    except ValueError: return v
+
 def _dims(variant:str) -> dict:
-    "The `key=value` settings of a trial variant."
-    return {k: float(v) for k, v in (kv.split('=', 1) for kv in variant.split('+')[1:])}
+    "The `key=value` settings of a variant: numbers as floats, other values (`ce_dtype=bfloat16`, `backbone=fmlp`) as written."
+    return {k: _num(v) for k, v in (kv.split('=', 1) for kv in variant.split('+')[1:])}
 
 EDGE_FLOORS = {'n_heads': 1, 'n_experts': 1}   # nothing lies below these: a choice there is on no edge
 
