@@ -676,7 +676,8 @@ def recipe_reading(rc:pd.DataFrame, alpha:float=0.05) -> list[str]:
 
 # %% ../nbs/15_paper_table.ipynb #f6e158d2
 CHANGE_COLUMNS = ['dataset', 'model', 'chosen', 'variant', 'changes', 'metric', 'mean', 'std', 'seeds', 'chosen_mean',
-                  'chosen_std', 'chosen_seeds', 'rel_pct', 'p_seeds']
+                  'chosen_std', 'chosen_seeds', 'rel_pct', 'p_seeds', 'baseline', 'baseline_mean', 'baseline_std',
+                  'baseline_seeds', 'rel_baseline_pct', 'p_baseline']
 CHANGE_METRICS = ('HR@10', 'NDCG@10', 'NDCG@20')
 _SAME = {'seed', 'device'}   # settings in which a seed re-run of the same point differs anyway
 
@@ -688,25 +689,34 @@ def config_changes(cfg:dict, base:dict, defaults:dict|None=None) -> str:
     was = lambda k: repr(base[k]) if k in base else 'unset'
     return ', '.join(f'{k}={v!r} ({was(k)})' for k, v in cfg.items() if k not in _SAME and base.get(k, object()) != v)
 
-def against_chosen(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFrame, protocol:str='masked') -> pd.DataFrame:
+def against_chosen(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFrame, protocol:str='masked',
+                   best:dict|None=None) -> pd.DataFrame:
     """Each `reference` run group whose variant is a chosen point (`choose`'s frame) plus `+key=value` overrides, beside
     the chosen point's seeds in `runs` under `protocol`: per metric (`CHANGE_METRICS`) mean ± std over seeds, the relative
-    difference and Welch's p across seeds; `changes`: how its config differs from the chosen point's (`config_changes`)."""
+    difference and Welch's p across seeds; `changes`: how its config differs from the chosen point's (`config_changes`).
+    `best` ({dataset: model}, the best baseline of `improvement`): the same against that model's chosen point, for the
+    changes of the other models (does the change lift a model past the best baseline?); empty without one."""
     if not len(reference) or not len(chosen) or not len(runs): return pd.DataFrame(columns=CHANGE_COLUMNS)
     from dataclasses import asdict
     from fame_nb.train import TrainConfig   # an option a chosen point's run predates: its default
     rows, defaults = [], asdict(TrainConfig())
+    point = {(c.dataset, c.model): c.chosen for c in chosen.itertuples(index=False)}
     for c in chosen[chosen.chosen.map(lambda x: isinstance(x, str))].itertuples(index=False):
         base = runs[(runs.dataset == c.dataset) & (runs.variant == c.chosen)]
         if not len(base): continue
         mine = reference[(reference.dataset == c.dataset) & reference.variant.str.startswith(c.chosen + '+')]
+        bl = (best or {}).get(c.dataset)
+        bl = bl if bl != c.model and isinstance(point.get((c.dataset, bl)), str) else None
+        other = runs[(runs.dataset == c.dataset) & (runs.variant == point[c.dataset, bl])] if bl else runs.iloc[:0]
         for v, x in mine.groupby('variant', sort=True):
             ch = config_changes(x.sort_values('seed').config.iloc[0], base.sort_values('seed').config.iloc[0], defaults)
             for m in CHANGE_METRICS:
-                a, b = x[f'{protocol} {m}'], base[f'{protocol} {m}']
+                a, b, o = x[f'{protocol} {m}'], base[f'{protocol} {m}'], other[f'{protocol} {m}']
+                vs = dict(baseline=bl, baseline_mean=float(o.mean()), baseline_std=_sd(o), baseline_seeds=len(o),
+                          rel_baseline_pct=100 * (a.mean() / o.mean() - 1), p_baseline=welch_t(a, o)[1]) if len(o) else {}
                 rows.append(dict(dataset=c.dataset, model=c.model, chosen=c.chosen, variant=v, changes=ch, metric=m,
                                  mean=float(a.mean()), std=_sd(a), seeds=len(a), chosen_mean=float(b.mean()), chosen_std=_sd(b),
-                                 chosen_seeds=len(b), rel_pct=100 * (a.mean() / b.mean() - 1), p_seeds=welch_t(a, b)[1]))
+                                 chosen_seeds=len(b), rel_pct=100 * (a.mean() / b.mean() - 1), p_seeds=welch_t(a, b)[1], **vs))
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 # %% ../nbs/15_paper_table.ipynb #5d2ce81d
@@ -995,14 +1005,17 @@ def _md_chosen(ac:pd.DataFrame, alpha:float=0.05) -> list[str]:
     cell = lambda m, s, n: f'{_fmt(m, s)} ({int(n)})'
     word = lambda r: ('no test (a side has one seed)' if math.isnan(r.p_seeds) else 'better' if r.p_seeds < alpha and r.rel_pct > 0
                       else 'worse' if r.p_seeds < alpha else 'not distinguishable')
+    vs = lambda r: ('—' if not isinstance(r.baseline, str) else
+                    f'{r.baseline} {cell(r.baseline_mean, r.baseline_std, r.baseline_seeds)}: {r.rel_baseline_pct:+.2f}%, p {_p(r.p_baseline)}')
     return ['', '### Our tuned point with one change', '',
             "A `reference` run of a chosen point with `+key=value` overrides (`against_chosen`), against the chosen point's "
             "own seeds (history masked test; mean ± std (seeds); Welch's t across seeds; changes: every setting that differs, "
-            'read from the configs, the chosen value in brackets).', '',
-            *_md_table('dataset | chosen point | changes | metric | with the change | chosen point | rel. | p seeds (Welch) | reading',
+            'read from the configs, the chosen value in brackets). Last column: the same against the best baseline\'s chosen '
+            'point (the non-FAME model with the highest history-masked test NDCG@20), for the changes of the other models.', '',
+            *_md_table('dataset | chosen point | changes | metric | with the change | chosen point | rel. | p seeds (Welch) | reading | against the best baseline',
                        [(r.dataset, f'`{r.chosen}`', r.changes, r.metric, cell(r.mean, r.std, r.seeds),
-                         cell(r.chosen_mean, r.chosen_std, r.chosen_seeds), f'{r.rel_pct:+.2f}%', _p(r.p_seeds), word(r))
-                        for r in ac.itertuples(index=False)], 'llllllrrl')]
+                         cell(r.chosen_mean, r.chosen_std, r.chosen_seeds), f'{r.rel_pct:+.2f}%', _p(r.p_seeds), word(r), vs(r))
+                        for r in ac.itertuples(index=False)], 'llllllrrll')]
 
 # %% ../nbs/15_paper_table.ipynb #28e62bd8
 def results_figure(sm:pd.DataFrame, models:list, path):
@@ -1105,7 +1118,8 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     ap = against_published(sm) if len(sm) else none(['dataset'])
     ref = load_runs(reference_dir) if reference_dir and Path(reference_dir).is_dir() else none(['dataset'])
     rc = against_recipe(runs, chosen, ref) if len(ref) else none(RECIPE_COLUMNS)
-    ac = against_chosen(runs, chosen, ref) if len(ref) else none(CHANGE_COLUMNS)
+    best = {r.dataset: r.baseline for r in imp[imp.protocol == 'masked'].itertuples(index=False)}   # best baseline per dataset
+    ac = against_chosen(runs, chosen, ref, best=best) if len(ref) else none(CHANGE_COLUMNS)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
