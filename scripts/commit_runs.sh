@@ -5,8 +5,9 @@
 # (tools/relpaths.py: this checkout, the grid's frozen worktree $GRIDTREE, default /tmp/gridtree as in DEVELOPERS.md,
 # and the folder beside the checkout that holds the data); for the paper grid, then the regenerated paper table, the
 # knockouts of the FAME runs that landed, the mechanism notebook's answer from these runs (results/paper/mechanism.md),
-# each committed only when it changed, and the README, which quotes them. A run still running has a notebook but no
-# JSON: it is left alone.
+# each committed only when it changed, and the README, which quotes them; for the mechanism study's grid, its runs, then
+# the same two analyses of them into results/mechanism/ (its answer so far: results/mechanism/mechanism.md). A run still
+# running has a notebook but no JSON: it is left alone. A grid started by hand from another worktree: GRIDTREE=<it>.
 # Run it from anywhere; data: $FAME_DATA, else ../shared/data/amazon.
 cd "$(dirname "$0")/.." || exit 1
 GRIDTREE=${GRIDTREE:-/tmp/gridtree}
@@ -30,16 +31,19 @@ for j in $(git ls-files --others --exclude-standard "$RUNS" | grep '\.json$'); d
   git add "${files[@]}"; names+=("$(basename "${j%.json}")")
 done
 [ ${#names[@]} -eq 0 ] && { echo "nothing new"; exit 0; }
-case "$RUNS" in results/paper/runs|results/reference/runs) ;;   # the paper table reads both
-  *) git commit -q -m "$(basename "$(dirname "$RUNS")"): ${names[*]}" -- "$RUNS" && git log --oneline -1; exit;; esac
-.venv/bin/fame-nb paper-table --runs-dir results/paper/runs --out results/paper_table --figure figures/paper_table.png \
-  --data-dir "$DATA" $([ -d results/reference/runs ] && echo --reference-runs results/reference/runs) > /dev/null || exit 1
-git add results/paper_table* figures/paper_table*.png
-git commit -q -m "${RUNS%/runs}: ${names[*]}" -- "$RUNS" results/paper_table* figures/paper_table*.png && git log --oneline -1
-if [ "$RUNS" = results/reference/runs ]; then   # no analysis reads the published recipes: the README quotes the table
-  readme; exit
-fi
-# the paper profile's analyses (08_reproduce `run_analyses`): the knockouts of the FAME checkpoints that landed
+case "$RUNS" in
+  results/paper/runs|results/reference/runs)   # the paper table reads both
+    .venv/bin/fame-nb paper-table --runs-dir results/paper/runs --out results/paper_table --figure figures/paper_table.png \
+      --data-dir "$DATA" $([ -d results/reference/runs ] && echo --reference-runs results/reference/runs) > /dev/null || exit 1
+    git add results/paper_table* figures/paper_table*.png
+    git commit -q -m "${RUNS%/runs}: ${names[*]}" -- "$RUNS" results/paper_table* figures/paper_table*.png && git log --oneline -1
+    # no analysis reads the published recipes: the README quotes the table
+    [ "$RUNS" = results/reference/runs ] && { readme; exit; };;
+  results/mechanism/runs) git commit -q -m "results/mechanism: ${names[*]}" -- "$RUNS" && git log --oneline -1;;
+  *) git commit -q -m "$(basename "$(dirname "$RUNS")"): ${names[*]}" -- "$RUNS" && git log --oneline -1; exit;;
+esac
+OUT=${RUNS%/runs}; PROFILE=$(basename "$OUT")   # results/paper: the paper profile's analyses; results/mechanism: the study's
+# the profile's analyses (08_reproduce `run_analyses`, into $OUT): the knockouts of the FAME checkpoints that landed
 # (experiments/knockout.ipynb probes only checkpoints it has not probed; the others keep their rows: checkpoints are not
 # committed, so a cell is probed on the machine that trained it or never), then the mechanism notebook on every run
 # (it reads knockout.csv); each committed when its tables changed. Then the README, which quotes both tables. redo: a
@@ -47,17 +51,17 @@ fi
 changed() { [ -n "$(git status --porcelain -- "$@")" ]; }
 which=mechanism; printf '%s\n' "${names[@]}" | grep -q '__fame' && which="knockout mechanism"
 status=$(.venv/bin/python -c "import sys; from fame_nb.reproduce import run_analyses
-s = run_analyses('paper', out_dir='results/paper', figures_dir='results/paper/figures', data_dir='$DATA', progress=False, names='$which'.split(), redo=True)
+s = run_analyses('$PROFILE', out_dir='$OUT', figures_dir='$OUT/figures', data_dir='$DATA', progress=False, names='$which'.split(), redo=True)
 [print(k + ':', v) for k, v in s.items()]; sys.exit(not all(v.startswith(('done', 'up to date')) for v in s.values()))"); rc=$?
 echo "$status"
 shopt -s nullglob   # a figure an analysis did not draw is not a file to add
 for a in $which; do
-  grep -qE "^$a: (done|up to date)" <<< "$status" || continue   # failed: its notebook is results/paper/$a.failed.ipynb
-  .venv/bin/python tools/relpaths.py "results/paper/$a.ipynb" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" > /dev/null || exit 1
-  files=(results/paper/$a.ipynb results/paper/$a.md results/paper/$a*.csv results/paper/figures/$a*.png)
-  if changed results/paper/$a*.csv results/paper/$a.md; then   # something measured or said anew
+  grep -qE "^$a: (done|up to date)" <<< "$status" || continue   # failed: its notebook is $OUT/$a.failed.ipynb
+  .venv/bin/python tools/relpaths.py "$OUT/$a.ipynb" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" > /dev/null || exit 1
+  files=($OUT/$a.ipynb $OUT/$a.md $OUT/$a*.csv $OUT/figures/$a*.png)
+  if changed $OUT/$a*.csv $OUT/$a.md; then   # something measured or said anew
     git add "${files[@]}"
-    git commit -q -m "results/paper: the $a analysis of the new runs" -- "${files[@]}" && git log --oneline -1
+    git commit -q -m "$OUT: the $a analysis of the new runs" -- "${files[@]}" && git log --oneline -1
   else git checkout -- "${files[@]}" 2>/dev/null; fi   # only re-executed: the committed copy stays
 done
 readme
