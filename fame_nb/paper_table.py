@@ -675,9 +675,10 @@ def recipe_reading(rc:pd.DataFrame, alpha:float=0.05) -> list[str]:
 
 
 # %% ../nbs/15_paper_table.ipynb #f6e158d2
-CHANGE_COLUMNS = ['dataset', 'model', 'chosen', 'variant', 'changes', 'metric', 'mean', 'std', 'seeds', 'chosen_mean',
-                  'chosen_std', 'chosen_seeds', 'rel_pct', 'p_seeds', 'baseline', 'baseline_mean', 'baseline_std',
-                  'baseline_seeds', 'rel_baseline_pct', 'p_baseline']
+_CHOSEN_SIDE = ('chosen_mean', 'chosen_std', 'chosen_seeds', 'rel_pct', 'p_seeds')   # the chosen point, and the change against it
+_BASELINE_SIDE = ('baseline_mean', 'baseline_std', 'baseline_seeds', 'rel_baseline_pct', 'p_baseline')   # the same, the best baseline
+CHANGE_COLUMNS = ['dataset', 'model', 'chosen', 'variant', 'changes', 'metric', 'mean', 'std', 'seeds', *_CHOSEN_SIDE,
+                  'baseline', *_BASELINE_SIDE]
 CHANGE_METRICS = ('HR@10', 'NDCG@10', 'NDCG@20')
 _SAME = {'seed', 'device'}   # settings in which a seed re-run of the same point differs anyway
 
@@ -688,6 +689,10 @@ def config_changes(cfg:dict, base:dict, defaults:dict|None=None) -> str:
     base = {**(defaults or {}), **base}
     was = lambda k: repr(base[k]) if k in base else 'unset'
     return ', '.join(f'{k}={v!r} ({was(k)})' for k, v in cfg.items() if k not in _SAME and base.get(k, object()) != v)
+
+def _beside(a:pd.Series, b:pd.Series, names:tuple) -> dict:
+    "`names` (5) for b's mean, std and seeds, a's mean relative to b's (%) and Welch's p across seeds."
+    return dict(zip(names, (float(b.mean()), _sd(b), len(b), 100 * (a.mean() / b.mean() - 1), welch_t(a, b)[1])))
 
 def against_chosen(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFrame, protocol:str='masked',
                    best:dict|None=None) -> pd.DataFrame:
@@ -712,11 +717,9 @@ def against_chosen(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFram
             ch = config_changes(x.sort_values('seed').config.iloc[0], base.sort_values('seed').config.iloc[0], defaults)
             for m in CHANGE_METRICS:
                 a, b, o = x[f'{protocol} {m}'], base[f'{protocol} {m}'], other[f'{protocol} {m}']
-                vs = dict(baseline=bl, baseline_mean=float(o.mean()), baseline_std=_sd(o), baseline_seeds=len(o),
-                          rel_baseline_pct=100 * (a.mean() / o.mean() - 1), p_baseline=welch_t(a, o)[1]) if len(o) else {}
+                vs = dict(baseline=bl, **_beside(a, o, _BASELINE_SIDE)) if len(o) else {}
                 rows.append(dict(dataset=c.dataset, model=c.model, chosen=c.chosen, variant=v, changes=ch, metric=m,
-                                 mean=float(a.mean()), std=_sd(a), seeds=len(a), chosen_mean=float(b.mean()), chosen_std=_sd(b),
-                                 chosen_seeds=len(b), rel_pct=100 * (a.mean() / b.mean() - 1), p_seeds=welch_t(a, b)[1], **vs))
+                                 mean=float(a.mean()), std=_sd(a), seeds=len(a), **_beside(a, b, _CHOSEN_SIDE), **vs))
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 # %% ../nbs/15_paper_table.ipynb #5d2ce81d
