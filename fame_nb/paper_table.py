@@ -457,8 +457,9 @@ def seconds_per_epoch(runs:pd.DataFrame, dataset:str, models, scales:dict|None=N
 def trial_epochs(runs:pd.DataFrame, models, lr:float, near:float=1.25) -> tuple[float, str]:
     """Epochs a trial at `lr` of the first of `models` with trials near it is expected to run: the median over those
     finished seed-0 trials (on any dataset) within a factor `near` of `lr`, else over every model's; else a fit of log
-    epochs on log lr over the first model's trials (every model's while it has under 3). (epochs, basis: 'own',
-    'family' (a later name of `models`), 'others' or 'fit'); nan without 3 trials."""
+    epochs on log lr over the first model's trials (every model's while it has under 3 at 2 lrs or more: one lr fits
+    no slope). (epochs, basis: 'own', 'family' (a later name of `models`), 'others' or 'fit'); nan without 3 trials
+    at 2 lrs."""
     models = [models] if isinstance(models, str) else list(models)
     t = runs[(runs.seed == 0) & runs.variant.str.contains('+lr=', regex=False)] if len(runs) else runs
     if not len(t): return math.nan, 'fit'
@@ -466,9 +467,9 @@ def trial_epochs(runs:pd.DataFrame, models, lr:float, near:float=1.25) -> tuple[
     close = np.abs(np.log(lrs / lr)) <= math.log(near)
     for basis, pick in [*(('own' if i == 0 else 'family', close & (t.model == m).to_numpy()) for i, m in enumerate(models)), ('others', close)]:
         if pick.any(): return float(np.median(t.epochs_run[pick])), basis
-    mine = (t.model == models[0]).to_numpy()
-    use = mine if mine.sum() >= 3 else np.ones(len(t), bool)
-    if use.sum() < 3: return math.nan, 'fit'
+    fits = lambda pick: pick.sum() >= 3 and np.unique(lrs[pick]).size >= 2
+    use = mine if fits(mine := (t.model == models[0]).to_numpy()) else np.ones(len(t), bool)
+    if not fits(use): return math.nan, 'fit'
     return float(np.exp(np.polyval(np.polyfit(np.log(lrs[use]), np.log(t.epochs_run[use].to_numpy(float)), 1), math.log(lr)))), 'fit'
 
 EPOCH_BASES = {'own': 'from its trials at that lr', 'family': "from its family's trials at that lr", 'others': "from other models' at that lr", 'fit': 'from a fit on lr',
