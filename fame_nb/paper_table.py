@@ -16,13 +16,14 @@ from .metrics import per_user_from_top
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLUMNS', 'BYTE_SIGNS', 'SHARPNESS_COLUMNS',
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
            'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS',
-           'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'PAPER_CLAIM', 'load_runs', 'choose', 'betainc',
-           't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched',
-           'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths',
-           'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price', 'budget',
-           'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'against_recipe', 'recipe_reading',
-           'config_changes', 'against_chosen', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure',
-           'tuning_figure', 'paper_table', 'verdict_markdown', 'beauty_reading']
+           'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS', 'PAPER_CLAIM', 'load_runs',
+           'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement',
+           'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
+           'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price',
+           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'against_recipe', 'recipe_reading',
+           'config_changes', 'against_chosen', 'fame_recipe', 'fame_wins', 'wins_verdict', 'verdict', 'claim_verdict',
+           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown',
+           'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -723,6 +724,54 @@ def against_chosen(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFram
                                  mean=float(a.mean()), std=_sd(a), seeds=len(a), **_beside(a, b, _CHOSEN_SIDE), **vs))
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
+# %% ../nbs/15_paper_table.ipynb #086f3de5
+WIN_NUMERIC = ('ce_dtype',)   # overrides that change the arithmetic, not the model: no part of a recipe
+
+def fame_recipe(model:str, override:str='') -> str:
+    "What a FAME variant changes about FAME: `override`'s `+key=value` (less `WIN_NUMERIC`), sorted; `fame-pre` adds pretrain=facet."
+    kv = {k: v for k, v in (t.split('=', 1) for t in override.split('+') if t) if k not in WIN_NUMERIC}
+    if model == 'fame-pre': kv.setdefault('pretrain', 'facet')
+    return '+'.join(f'{k}={kv[k]}' for k in sorted(kv)) or 'FAME as tuned'
+
+WIN_COLUMNS = ['recipe', 'dataset', 'variant', 'baseline', 'mean', 'baseline_mean', 'rel_pct', 'seeds', 'baseline_seeds', 'p', 'test', 'wins']
+
+def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', alpha:float=0.05, min_seeds:int=5) -> pd.DataFrame:
+    '''Every FAME recipe tried (`fame_recipe`), per dataset, against the best baseline's chosen point on history-masked test
+    `metric`: FAME's chosen points from `improvement` (`imp`; t paired by seed) and its chosen points with overrides from
+    `against_chosen` (`ac`; Welch's t). `wins`: better with p < `alpha` and `min_seeds` seeds a side (common seeds, paired).'''
+    rows = []
+    for r in (imp[(imp.protocol == 'masked') & (imp.metric == metric) & imp.model.isin(FAME_MODELS)] if len(imp) else imp).itertuples(index=False):
+        rows.append(dict(recipe=fame_recipe(r.model), dataset=r.dataset, variant=r.model, baseline=r.baseline, mean=r.model_mean,
+                         baseline_mean=r.baseline_mean, rel_pct=r.rel_pct, seeds=r.common_seeds, baseline_seeds=r.common_seeds,
+                         p=r.p_seeds, test='paired'))
+    for r in (ac[(ac.metric == metric) & ac.model.isin(FAME_MODELS) & ac.baseline.map(lambda b: isinstance(b, str))] if len(ac) else ac).itertuples(index=False):
+        rows.append(dict(recipe=fame_recipe(r.model, r.variant[len(r.chosen) + 1:]), dataset=r.dataset, variant=r.variant,
+                         baseline=r.baseline, mean=r.mean, baseline_mean=r.baseline_mean, rel_pct=r.rel_baseline_pct,
+                         seeds=r.seeds, baseline_seeds=r.baseline_seeds, p=r.p_baseline, test='Welch'))
+    w = pd.DataFrame(rows, columns=WIN_COLUMNS)
+    w['wins'] = (w.rel_pct > 0) & (w.p < alpha) & (w[['seeds', 'baseline_seeds']].min(axis=1) >= min_seeds)
+    return w
+
+def wins_verdict(w:pd.DataFrame, min_datasets:int=2, alpha:float=0.05, min_seeds:int=5) -> list[str]:
+    "The answer in words: the recipes that win on `min_datasets` datasets, else a plain no; then each recipe, best first."
+    if not len(w): return []
+    won = w[w.wins].groupby('recipe').dataset.agg(list)
+    named = won[won.map(len) >= min_datasets]
+    rule = f'better test NDCG@20, history masked, p < {alpha} across seeds, {min_seeds} seeds a side'
+    out = [f"{', '.join(f'`{r}`' for r in named.index)} beat{'s' if len(named) == 1 else ''} the best tuned baseline significantly on "
+           f"{min_datasets} datasets or more ({rule}): a candidate for a named variant." if len(named) else
+           f"No FAME recipe beats the best tuned baseline significantly on {min_datasets} datasets ({w.recipe.nunique()} "
+           f"tried; a win: {rule})."]
+    for rec, g in sorted(w.groupby('recipe'), key=lambda x: -x[1].rel_pct.max()):
+        out.append(f'`{rec}`: ' + '; '.join(
+            f"{r.dataset} {r.rel_pct:+.2f}% vs {r.baseline} ({int(r.seeds)} vs {int(r.baseline_seeds)} seeds, "
+            + (f"{r.test} p {r.p:.2g}" if not math.isnan(r.p) else 'no test') + (', a win' if r.wins else '') + ')'
+            for r in g.sort_values('dataset').itertuples(index=False)))
+    return out
+
+def _md_wins(w:pd.DataFrame, **kw) -> list[str]:
+    return ['', '### A FAME that wins?', '', *(f'- {s}' for s in wins_verdict(w, **kw))] if len(w) else []
+
 # %% ../nbs/15_paper_table.ipynb #5d2ce81d
 def _fmt(mean, std, prov=False):
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -1089,7 +1138,7 @@ def tuning_figure(runs, chosen, trials, sh, path):
 # %% ../nbs/15_paper_table.ipynb #9454980b
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
                 reference_dir=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>.md`
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
     `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
@@ -1124,10 +1173,11 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     rc = against_recipe(runs, chosen, ref) if len(ref) else none(RECIPE_COLUMNS)
     best = {r.dataset: r.baseline for r in imp[imp.protocol == 'masked'].itertuples(index=False)}   # best baseline per dataset
     ac = against_chosen(runs, chosen, ref, best=best) if len(ref) else none(CHANGE_COLUMNS)
+    wins = fame_wins(imp, ac)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
-                        ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc), ('changes', ac)):
+                        ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc), ('changes', ac), ('wins', wins)):
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
@@ -1137,12 +1187,12 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
          *_md_by_history(bh, comps), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
-         *_md_published(ap), *_md_recipe(rc), *_md_chosen(ac)]
+         *_md_published(ap), *_md_recipe(rc), *_md_chosen(ac), *_md_wins(wins)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
     curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, sharpness=sh, curves=curves, by_history=bh)
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def verdict_markdown(path) -> str:
