@@ -14,8 +14,9 @@
 #                                                  have): only a cell estimated to end within the window, margin left out;
 #                                                  the default where no paper checkpoint is here (--long-any: any cell)
 #   scripts/grid.sh start-reference [ARGS]         the published recipes under our protocol (scripts/reference_grid.sh,
-#                                                  one cell at a time; ARGS go to it, e.g. --datasets sports), from a
-#                                                  worktree of its own ($REFTREE, default /tmp/reftree): beside a paper grid
+#                                                  one cell at a time, JOBS=2 in the environment: two; ARGS go to it, e.g.
+#                                                  --datasets sports), from a worktree of its own ($REFTREE, default
+#                                                  /tmp/reftree): beside a paper grid
 #   scripts/grid.sh stop [GRID...]                 every process of a grid this script started (kernels included);
 #                                                  GRID (paper, mechanism, reference): only those
 #   scripts/grid.sh status                         which grids run, from which commit, each running cell's last epoch
@@ -142,10 +143,10 @@ start_reference() {   # its own worktree, so that `start` (which renews $GRIDTRE
   drop_leftovers reference
   FAME_GRID=reference FAME_ROOT=$ROOT PYTHONPATH=$tree FAME_EXPERIMENTS=$tree/nbs/experiments \
     setsid nohup bash "$tree/scripts/reference_grid.sh" "$@" > "$GRIDLOG/reference.log" 2>&1 < /dev/null &
-  echo "reference grid started: 1 at a time, code of $(git -C "$tree" log --oneline -1 | cut -c1-60), log $GRIDLOG/reference.log"
+  echo "reference grid started: ${JOBS:-1} at a time, code of $(git -C "$tree" log --oneline -1 | cut -c1-60), log $GRIDLOG/reference.log"
 }
 
 case "$1" in
   start) shift; start "$@";; start-reference) shift; start_reference "$@";; stop) shift; stop "$@";; status) status;;
-  *) sed -n '5,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
+  *) sed -n '5,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
 esac
