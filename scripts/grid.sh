@@ -148,5 +148,5 @@ start_reference() {   # its own worktree, so that `start` (which renews $GRIDTRE
 
 case "$1" in
   start) shift; start "$@";; start-reference) shift; start_reference "$@";; stop) shift; stop "$@";; status) status;;
-  *) sed -n '5,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
+  *) sed -n '5,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
 esac
