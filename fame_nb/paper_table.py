@@ -733,19 +733,21 @@ def fame_recipe(model:str, override:str='') -> str:
     if model == 'fame-pre': kv.setdefault('pretrain', 'facet')
     return '+'.join(f'{k}={kv[k]}' for k in sorted(kv)) or 'FAME as tuned'
 
-WIN_COLUMNS = ['recipe', 'dataset', 'variant', 'baseline', 'mean', 'baseline_mean', 'rel_pct', 'seeds', 'baseline_seeds', 'p', 'test', 'wins']
+WIN_COLUMNS = ['protocol', 'recipe', 'dataset', 'variant', 'baseline', 'mean', 'baseline_mean', 'rel_pct', 'seeds', 'baseline_seeds', 'p', 'test', 'wins']
 
-def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', alpha:float=0.05, min_seeds:int=5) -> pd.DataFrame:
-    '''Every FAME recipe tried (`fame_recipe`), per dataset, against the best baseline's chosen point on history-masked test
+def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:str='masked', alpha:float=0.05,
+              min_seeds:int=5) -> pd.DataFrame:
+    '''Every FAME recipe tried (`fame_recipe`), per dataset, against the best baseline's chosen point on `protocol`'s test
     `metric`: FAME's chosen points from `improvement` (`imp`; t paired by seed) and its chosen points with overrides from
-    `against_chosen` (`ac`; Welch's t). `wins`: better with p < `alpha` and `min_seeds` seeds a side (common seeds, paired).'''
+    `against_chosen` under the same `protocol` (`ac`; Welch's t). `wins`: better with p < `alpha` and `min_seeds` seeds
+    a side (common seeds, paired).'''
     rows = []
-    for r in (imp[(imp.protocol == 'masked') & (imp.metric == metric) & imp.model.isin(FAME_MODELS)] if len(imp) else imp).itertuples(index=False):
-        rows.append(dict(recipe=fame_recipe(r.model), dataset=r.dataset, variant=r.model, baseline=r.baseline, mean=r.model_mean,
+    for r in (imp[(imp.protocol == protocol) & (imp.metric == metric) & imp.model.isin(FAME_MODELS)] if len(imp) else imp).itertuples(index=False):
+        rows.append(dict(protocol=protocol, recipe=fame_recipe(r.model), dataset=r.dataset, variant=r.model, baseline=r.baseline, mean=r.model_mean,
                          baseline_mean=r.baseline_mean, rel_pct=r.rel_pct, seeds=r.common_seeds, baseline_seeds=r.common_seeds,
                          p=r.p_seeds, test='paired'))
     for r in (ac[(ac.metric == metric) & ac.model.isin(FAME_MODELS) & ac.baseline.map(lambda b: isinstance(b, str))] if len(ac) else ac).itertuples(index=False):
-        rows.append(dict(recipe=fame_recipe(r.model, r.variant[len(r.chosen) + 1:]), dataset=r.dataset, variant=r.variant,
+        rows.append(dict(protocol=protocol, recipe=fame_recipe(r.model, r.variant[len(r.chosen) + 1:]), dataset=r.dataset, variant=r.variant,
                          baseline=r.baseline, mean=r.mean, baseline_mean=r.baseline_mean, rel_pct=r.rel_baseline_pct,
                          seeds=r.seeds, baseline_seeds=r.baseline_seeds, p=r.p_baseline, test='Welch'))
     w = pd.DataFrame(rows, columns=WIN_COLUMNS)
@@ -753,24 +755,31 @@ def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', alpha:flo
     return w
 
 def wins_verdict(w:pd.DataFrame, min_datasets:int=2, alpha:float=0.05, min_seeds:int=5) -> list[str]:
-    "The answer in words: the recipes that win on `min_datasets` datasets, else a plain no; then each recipe, best first."
-    if not len(w): return []
+    """The answer as markdown list lines, per protocol: the recipes that win on `min_datasets` datasets, else a plain no;
+    below it each recipe, best first."""
+    out = []
+    for pr in [p for p in PROTOCOLS if p in set(w.protocol)]:
+        out += _wins_lines(w[w.protocol == pr], f'**{PROTOCOL_NAMES[pr]}**' + (" (the selection's protocol)" if pr == 'masked' else ''),
+                           min_datasets, alpha, min_seeds)
+    return out
+
+def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_seeds:int) -> list[str]:
     won = w[w.wins].groupby('recipe').dataset.agg(list)
     named = won[won.map(len) >= min_datasets]
-    rule = f'better test NDCG@20, history masked, p < {alpha} across seeds, {min_seeds} seeds a side'
-    out = [f"{', '.join(f'`{r}`' for r in named.index)} beat{'s' if len(named) == 1 else ''} the best tuned baseline significantly on "
-           f"{min_datasets} datasets or more ({rule}): a candidate for a named variant." if len(named) else
-           f"No FAME recipe beats the best tuned baseline significantly on {min_datasets} datasets ({w.recipe.nunique()} "
-           f"tried; a win: {rule})."]
+    rule = f'better test NDCG@20, p < {alpha} across seeds, {min_seeds} seeds a side'
+    out = [f"- {name}: " + (f"{', '.join(f'`{r}`' for r in named.index)} beat{'s' if len(named) == 1 else ''} the best tuned baseline "
+           f"significantly on {min_datasets} datasets or more ({rule}): a candidate for a named variant." if len(named) else
+           f"no FAME recipe beats the best tuned baseline significantly on {min_datasets} datasets ({w.recipe.nunique()} "
+           f"tried; a win: {rule}).")]
     for rec, g in sorted(w.groupby('recipe'), key=lambda x: -x[1].rel_pct.max()):
-        out.append(f'`{rec}`: ' + '; '.join(
+        out.append(f'    - `{rec}`: ' + '; '.join(
             f"{r.dataset} {r.rel_pct:+.2f}% vs {r.baseline} ({int(r.seeds)} vs {int(r.baseline_seeds)} seeds, "
             + (f"{r.test} p {r.p:.2g}" if not math.isnan(r.p) else 'no test') + (', a win' if r.wins else '') + ')'
             for r in g.sort_values('dataset').itertuples(index=False)))
     return out
 
 def _md_wins(w:pd.DataFrame, **kw) -> list[str]:
-    return ['', '### A FAME that wins?', '', *(f'- {s}' for s in wins_verdict(w, **kw))] if len(w) else []
+    return ['', '### A FAME that wins?', '', *wins_verdict(w, **kw)] if len(w) else []
 
 # %% ../nbs/15_paper_table.ipynb #5d2ce81d
 def _fmt(mean, std, prov=False):
@@ -1171,9 +1180,10 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     ap = against_published(sm) if len(sm) else none(['dataset'])
     ref = load_runs(reference_dir) if reference_dir and Path(reference_dir).is_dir() else none(['dataset'])
     rc = against_recipe(runs, chosen, ref) if len(ref) else none(RECIPE_COLUMNS)
-    best = {r.dataset: r.baseline for r in imp[imp.protocol == 'masked'].itertuples(index=False)}   # best baseline per dataset
-    ac = against_chosen(runs, chosen, ref, best=best) if len(ref) else none(CHANGE_COLUMNS)
-    wins = fame_wins(imp, ac)
+    best = {pr: {r.dataset: r.baseline for r in imp[imp.protocol == pr].itertuples(index=False)} for pr in PROTOCOLS}   # per dataset
+    ac = against_chosen(runs, chosen, ref, best=best['masked']) if len(ref) else none(CHANGE_COLUMNS)
+    acu = against_chosen(runs, chosen, ref, 'unmasked', best=best['unmasked']) if len(ref) else none(CHANGE_COLUMNS)
+    wins = pd.concat([fame_wins(imp, ac), fame_wins(imp, acu, protocol='unmasked')], ignore_index=True)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
