@@ -733,14 +733,16 @@ def fame_recipe(model:str, override:str='') -> str:
     if model == 'fame-pre': kv.setdefault('pretrain', 'facet')
     return '+'.join(f'{k}={kv[k]}' for k in sorted(kv)) or 'FAME as tuned'
 
-WIN_COLUMNS = ['protocol', 'recipe', 'dataset', 'variant', 'baseline', 'mean', 'baseline_mean', 'rel_pct', 'seeds', 'baseline_seeds', 'p', 'test', 'wins']
+WIN_COLUMNS = ['protocol', 'recipe', 'dataset', 'variant', 'baseline', 'mean', 'baseline_mean', 'rel_pct', 'seeds', 'baseline_seeds', 'p', 'test', 'wins',
+               'text_baseline', 'text_baseline_mean', 'text_baseline_seeds', 'rel_text_pct']
 
 def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:str='masked', alpha:float=0.05,
               min_seeds:int=5) -> pd.DataFrame:
     '''Every FAME recipe tried (`fame_recipe`), per dataset, against the best baseline's chosen point on `protocol`'s test
     `metric`: FAME's chosen points from `improvement` (`imp`; t paired by seed) and its chosen points with overrides from
     `against_chosen` under the same `protocol` (`ac`; Welch's t). `wins`: better with p < `alpha` and `min_seeds` seeds
-    a side (common seeds, paired).'''
+    a side (common seeds, paired). `text_*`: for a recipe with pre-training, the best baseline's own reference run with
+    pre-training (`+pretrain=`) that scores highest on `metric`, where one exists, and the recipe against it (no test).'''
     rows = []
     for r in (imp[(imp.protocol == protocol) & (imp.metric == metric) & imp.model.isin(FAME_MODELS)] if len(imp) else imp).itertuples(index=False):
         rows.append(dict(protocol=protocol, recipe=fame_recipe(r.model), dataset=r.dataset, variant=r.model, baseline=r.baseline, mean=r.model_mean,
@@ -752,6 +754,13 @@ def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:
                          seeds=r.seeds, baseline_seeds=r.baseline_seeds, p=r.p_baseline, test='Welch'))
     w = pd.DataFrame(rows, columns=WIN_COLUMNS)
     w['wins'] = (w.rel_pct > 0) & (w.p < alpha) & (w[['seeds', 'baseline_seeds']].min(axis=1) >= min_seeds)
+    helped = ac[(ac.metric == metric) & ac.variant.str.contains('+pretrain=', regex=False)] if len(ac) else ac
+    w['text_baseline'] = w.text_baseline.astype(object)
+    for i, r in w[w.recipe.str.contains('pretrain=', regex=False)].iterrows():
+        t = helped[(helped.dataset == r.dataset) & (helped.model == r.baseline)] if len(helped) else helped
+        if len(t):
+            t = t.loc[t['mean'].idxmax()]
+            w.loc[i, WIN_COLUMNS[-4:]] = [t.variant, t['mean'], t.seeds, 100 * (r['mean'] / t['mean'] - 1)]
     return w
 
 def wins_verdict(w:pd.DataFrame, min_datasets:int=2, alpha:float=0.05, min_seeds:int=5) -> list[str]:
@@ -774,7 +783,9 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
     for rec, g in sorted(w.groupby('recipe'), key=lambda x: -x[1].rel_pct.max()):
         out.append(f'    - `{rec}`: ' + '; '.join(
             f"{r.dataset} {r.rel_pct:+.2f}% vs {r.baseline} ({int(r.seeds)} vs {int(r.baseline_seeds)} seeds, "
-            + (f"{r.test} p {r.p:.2g}" if not math.isnan(r.p) else 'no test') + (', a win' if r.wins else '') + ')'
+            + (f"{r.test} p {r.p:.2g}" if not math.isnan(r.p) else 'no test') + (', a win' if r.wins else '')
+            + (f"; {r.rel_text_pct:+.2f}% vs {r.baseline} with text initialisation, {int(r.text_baseline_seeds)} seeds"
+               if isinstance(r.text_baseline, str) else '') + ')'
             for r in g.sort_values('dataset').itertuples(index=False)))
     return out
 
