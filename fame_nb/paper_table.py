@@ -20,10 +20,10 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement',
            'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
            'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price',
-           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'against_recipe', 'recipe_reading',
-           'config_changes', 'against_chosen', 'fame_recipe', 'fame_wins', 'wins_verdict', 'verdict', 'claim_verdict',
-           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown',
-           'beauty_reading']
+           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
+           'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'fame_wins', 'wins_verdict', 'verdict',
+           'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table',
+           'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -613,11 +613,16 @@ def welch_t(a, b) -> tuple[float, float]:
     "(t, two-sided p) of Welch's t test of mean(a) - mean(b), Welch-Satterthwaite degrees of freedom; nan below 2 of either."
     a, b = np.asarray(a, float), np.asarray(b, float)
     if len(a) < 2 or len(b) < 2: return float('nan'), float('nan')
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    diff = a.mean() - b.mean()
+    return welch_t_stats(a.mean(), a.std(ddof=1), len(a), b.mean(), b.std(ddof=1), len(b))
+
+def welch_t_stats(ma, sa, na, mb, sb, nb) -> tuple[float, float]:
+    "`welch_t` from each side's mean, std (ddof 1) and count: where only a summary is kept; nan below 2 of either."
+    if not (na >= 2 and nb >= 2) or math.isnan(sa) or math.isnan(sb): return float('nan'), float('nan')
+    va, vb = sa ** 2 / na, sb ** 2 / nb
+    diff = ma - mb
     if va + vb == 0: return (0.0, 1.0) if diff == 0 else (math.copysign(math.inf, diff), 0.0)
     t = diff / math.sqrt(va + vb)
-    return t, t_pvalue(t, (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)))
+    return t, t_pvalue(t, (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1)))
 
 RECIPE_COLUMNS = ['dataset', 'metric', 'published', 'source', 'recipe', 'recipe_mean', 'recipe_std', 'recipe_seeds',
                   'ours_model', 'ours_mean', 'ours_std', 'ours_seeds', 'p_seeds']
@@ -733,24 +738,30 @@ def fame_recipe(model:str, override:str='') -> str:
     if model == 'fame-pre': kv.setdefault('pretrain', 'facet')
     return '+'.join(f'{k}={kv[k]}' for k in sorted(kv)) or 'FAME as tuned'
 
-WIN_COLUMNS = ['protocol', 'recipe', 'dataset', 'variant', 'baseline', 'mean', 'baseline_mean', 'rel_pct', 'seeds', 'baseline_seeds', 'p', 'test', 'wins',
-               'text_baseline', 'text_baseline_mean', 'text_baseline_seeds', 'rel_text_pct']
+WIN_COLUMNS = ['protocol', 'recipe', 'dataset', 'variant', 'baseline', 'mean', 'std', 'baseline_mean', 'rel_pct', 'seeds', 'baseline_seeds', 'p', 'test',
+               'wins', 'text_baseline', 'text_baseline_mean', 'text_baseline_std', 'text_baseline_seeds', 'rel_text_pct', 'p_text']
+_TEXT_SIDE = ['text_baseline', 'text_baseline_mean', 'text_baseline_std', 'text_baseline_seeds']
 
 def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:str='masked', alpha:float=0.05,
-              min_seeds:int=5) -> pd.DataFrame:
+              min_seeds:int=5, summary:pd.DataFrame|None=None) -> pd.DataFrame:
     '''Every FAME recipe tried (`fame_recipe`), per dataset, against the best baseline's chosen point on `protocol`'s test
     `metric`: FAME's chosen points from `improvement` (`imp`; t paired by seed) and its chosen points with overrides from
     `against_chosen` under the same `protocol` (`ac`; Welch's t). `wins`: better with p < `alpha` and `min_seeds` seeds
     a side (common seeds, paired). `text_*`: for a recipe with pre-training, the best baseline's own reference run with
-    pre-training (`+pretrain=`) that scores highest on `metric`, where one exists, and the recipe against it (no test).'''
-    rows = []
+    pre-training (`+pretrain=`) that scores highest on `metric`, where one exists, the recipe against it and `p_text`,
+    Welch's p across seeds from both sides' mean, `std` and seeds (`welch_t_stats`; a chosen point's std comes from
+    `summary`, `summarise`'s frame, when its seeds are the compared ones; else no test).'''
+    rows, col = [], f'{protocol} {metric}'
+    sd = ({(s.dataset, s.model): (s[f'{col} std'], s.seeds) for _, s in summary.iterrows()}
+          if summary is not None and len(summary) and f'{col} std' in summary else {})
     for r in (imp[(imp.protocol == protocol) & (imp.metric == metric) & imp.model.isin(FAME_MODELS)] if len(imp) else imp).itertuples(index=False):
+        s, n = sd.get((r.dataset, r.model), (math.nan, 0))
         rows.append(dict(protocol=protocol, recipe=fame_recipe(r.model), dataset=r.dataset, variant=r.model, baseline=r.baseline, mean=r.model_mean,
-                         baseline_mean=r.baseline_mean, rel_pct=r.rel_pct, seeds=r.common_seeds, baseline_seeds=r.common_seeds,
-                         p=r.p_seeds, test='paired'))
+                         std=s if n == r.common_seeds else math.nan, baseline_mean=r.baseline_mean, rel_pct=r.rel_pct,
+                         seeds=r.common_seeds, baseline_seeds=r.common_seeds, p=r.p_seeds, test='paired'))
     for r in (ac[(ac.metric == metric) & ac.model.isin(FAME_MODELS) & ac.baseline.map(lambda b: isinstance(b, str))] if len(ac) else ac).itertuples(index=False):
         rows.append(dict(protocol=protocol, recipe=fame_recipe(r.model, r.variant[len(r.chosen) + 1:]), dataset=r.dataset, variant=r.variant,
-                         baseline=r.baseline, mean=r.mean, baseline_mean=r.baseline_mean, rel_pct=r.rel_baseline_pct,
+                         baseline=r.baseline, mean=r.mean, std=r.std, baseline_mean=r.baseline_mean, rel_pct=r.rel_baseline_pct,
                          seeds=r.seeds, baseline_seeds=r.baseline_seeds, p=r.p_baseline, test='Welch'))
     w = pd.DataFrame(rows, columns=WIN_COLUMNS)
     w['wins'] = (w.rel_pct > 0) & (w.p < alpha) & (w[['seeds', 'baseline_seeds']].min(axis=1) >= min_seeds)
@@ -760,7 +771,9 @@ def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:
         t = helped[(helped.dataset == r.dataset) & (helped.model == r.baseline)] if len(helped) else helped
         if len(t):
             t = t.loc[t['mean'].idxmax()]
-            w.loc[i, WIN_COLUMNS[-4:]] = [t.variant, t['mean'], t.seeds, 100 * (r['mean'] / t['mean'] - 1)]
+            w.loc[i, [*_TEXT_SIDE, 'rel_text_pct', 'p_text']] = [
+                t.variant, t['mean'], t['std'], t.seeds, 100 * (r['mean'] / t['mean'] - 1),
+                welch_t_stats(r['mean'], float(r['std']), r.seeds, t['mean'], float(t['std']), t.seeds)[1]]
     return w
 
 def wins_verdict(w:pd.DataFrame, min_datasets:int=2, alpha:float=0.05, min_seeds:int=5) -> list[str]:
@@ -784,8 +797,8 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
         out.append(f'    - `{rec}`: ' + '; '.join(
             f"{r.dataset} {r.rel_pct:+.2f}% vs {r.baseline} ({int(r.seeds)} vs {int(r.baseline_seeds)} seeds, "
             + (f"{r.test} p {r.p:.2g}" if not math.isnan(r.p) else 'no test') + (', a win' if r.wins else '')
-            + (f"; {r.rel_text_pct:+.2f}% vs {r.baseline} with text initialisation, {int(r.text_baseline_seeds)} seeds"
-               if isinstance(r.text_baseline, str) else '') + ')'
+            + (f"; {r.rel_text_pct:+.2f}% vs {r.baseline} with text initialisation ({int(r.text_baseline_seeds)} seeds, "
+               + (f"Welch p {r.p_text:.2g})" if not math.isnan(r.p_text) else 'no test)') if isinstance(r.text_baseline, str) else '') + ')'
             for r in g.sort_values('dataset').itertuples(index=False)))
     return out
 
@@ -1194,7 +1207,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     best = {pr: {r.dataset: r.baseline for r in imp[imp.protocol == pr].itertuples(index=False)} for pr in PROTOCOLS}   # per dataset
     ac = against_chosen(runs, chosen, ref, best=best['masked']) if len(ref) else none(CHANGE_COLUMNS)
     acu = against_chosen(runs, chosen, ref, 'unmasked', best=best['unmasked']) if len(ref) else none(CHANGE_COLUMNS)
-    wins = pd.concat([fame_wins(imp, ac), fame_wins(imp, acu, protocol='unmasked')], ignore_index=True)
+    wins = pd.concat([fame_wins(imp, ac, summary=sm), fame_wins(imp, acu, protocol='unmasked', summary=sm)], ignore_index=True)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
