@@ -21,9 +21,9 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
            'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price',
            'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
-           'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'fame_wins', 'wins_verdict', 'verdict',
-           'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table',
-           'verdict_markdown', 'beauty_reading']
+           'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'fame_wins', 'wins_verdict',
+           'recipe_ablation', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure',
+           'paper_table', 'verdict_markdown', 'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -793,6 +793,8 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
            f"significantly on {min_datasets} datasets or more ({rule}): a candidate for a named variant." if len(named) else
            f"no FAME recipe beats the best tuned baseline significantly on {min_datasets} datasets ({w.recipe.nunique()} "
            f"tried; a win: {rule}).")]
+    parts = w[w.recipe != 'FAME as tuned'].groupby('recipe').rel_pct.max()   # recipes with parts to take apart
+    apart = list(named.index) or ([parts.idxmax()] if len(parts) else [])    # the named ones, else the strongest
     for rec, g in sorted(w.groupby('recipe'), key=lambda x: -x[1].rel_pct.max()):
         out.append(f'    - `{rec}`: ' + '; '.join(
             f"{r.dataset} {r.rel_pct:+.2f}% vs {r.baseline} ({int(r.seeds)} vs {int(r.baseline_seeds)} seeds, "
@@ -800,7 +802,29 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
             + (f"; {r.rel_text_pct:+.2f}% vs {r.baseline} with text initialisation ({int(r.text_baseline_seeds)} seeds, "
                + (f"Welch p {r.p_text:.2g})" if not math.isnan(r.p_text) else 'no test)') if isinstance(r.text_baseline, str) else '') + ')'
             for r in g.sort_values('dataset').itertuples(index=False)))
+        if rec in apart and (a := recipe_ablation(w, rec)): out.append('        - part by part, against the best baseline: ' + a)
     return out
+
+def _most_seeds(g:pd.DataFrame) -> pd.Series: return g.loc[g.seeds.idxmax()]   # a recipe run at two points: the better seeded
+
+def recipe_ablation(w:pd.DataFrame, recipe:str) -> str:
+    '''`recipe` taken apart, per dataset, from `fame_wins`'s frame (one protocol): its own difference with the best
+    baseline, then with each of its `key=value` parts removed (the recipe of the other parts, 'FAME as tuned' for none;
+    where it ran), then with FAME's part removed (the baseline with text initialisation, for a recipe with pre-training):
+    which part carries the gain. The run with the most seeds where a recipe ran at two points.'''
+    keys = [] if recipe == 'FAME as tuned' else recipe.split('+')
+    out = []
+    for ds, g in w[w.recipe == recipe].groupby('dataset'):
+        r = _most_seeds(g)
+        items = [f"{r.rel_pct:+.2f}% ({int(r.seeds)} seed{'' if r.seeds == 1 else 's'})"]
+        for k in keys:
+            s = w[(w.dataset == ds) & (w.recipe == ('+'.join(x for x in keys if x != k) or 'FAME as tuned'))]
+            items.append(f"without `{k}` " + (f"{(s := _most_seeds(s)).rel_pct:+.2f}% ({int(s.seeds)})" if len(s) else 'not run'))
+        if isinstance(r.text_baseline, str):
+            items.append(f"without FAME ({r.baseline} with text initialisation) "
+                         f"{100 * (r.text_baseline_mean / r.baseline_mean - 1):+.2f}% ({int(r.text_baseline_seeds)})")
+        out.append(f"{ds} " + ', '.join(items))
+    return '; '.join(out) if keys else ''
 
 def _md_wins(w:pd.DataFrame, **kw) -> list[str]:
     return ['', '### A FAME that wins?', '', *wins_verdict(w, **kw)] if len(w) else []
