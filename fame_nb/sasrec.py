@@ -4,15 +4,15 @@
 
 # %% auto #0
 __all__ = ['NEG_SAMPLING', 'BLOCKS', 'INITS', 'full_softmax_loss', 'item_scores', 'FusedCrossEntropy', 'fused_cross_entropy',
-           'ChunkedCrossEntropy', 'chunked_cross_entropy', 'ce_precision', 'ce_dtype', 'lowp_logits',
-           'sampled_softmax_loss', 'bce_loss', 'one_negative', 'NextItemLoss', 'item_dropout_layer', 'NextItemHead',
-           'SASRec']
+           'lowp_native', 'lowp_emulated', 'lowp_cast', 'lowp_round', 'ChunkedCrossEntropy', 'chunked_cross_entropy',
+           'ce_precision', 'ce_dtype', 'lowp_logits', 'sampled_softmax_loss', 'bce_loss', 'one_negative',
+           'NextItemLoss', 'item_dropout_layer', 'NextItemHead', 'SASRec']
 
 # %% ../nbs/04_sasrec.ipynb #6c8650fd
 import math
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import partial
+from functools import cache, partial
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -61,32 +61,59 @@ def fused_cross_entropy(h, items, target, rows:int=256):
     return FusedCrossEntropy.apply(h, items[1:], target - 1, rows)
 
 # %% ../nbs/04_sasrec.ipynb #973c2fc1
+# products in a low precision, or their emulation where this machine has no fast path for it ("The products in bf16", below)
+_CE_EMULATE = ContextVar('ce_emulate', default=None)   # None: emulate where `lowp_native` is false
+
+@cache
+def lowp_native(device_type:str='cpu') -> bool:
+    "Whether bf16 GEMMs have a fast path on this machine's `device_type`: CUDA, or a CPU where oneDNN has one (AVX512, AMX)."
+    if device_type != 'cpu': return True
+    try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError): return False
+
+def lowp_emulated(x:torch.Tensor, dt) -> bool:
+    "Whether products in `dt` of tensors on `x`'s device are emulated: `ce_precision`'s `emulate`, else where `lowp_native` is false."
+    e = _CE_EMULATE.get()
+    return dt not in (None, x.dtype) and (not lowp_native(x.device.type) if e is None else e)
+
+def lowp_cast(x:torch.Tensor, dt, emulate:bool) -> torch.Tensor:
+    "An operand of a product in `dt`: `x` in `dt`, or (`emulate`) `x` rounded to `dt` and kept in its own dtype."
+    return x.to(dt).to(x.dtype) if emulate else x.to(dt)
+
+def lowp_round(z:torch.Tensor, dt, emulate:bool, to=torch.float32) -> torch.Tensor:
+    "A product's result in `to`, (`emulate`) first rounded to `dt` as a `dt` GEMM stores it."
+    return (z.to(dt) if emulate else z).to(to)
+
 class ChunkedCrossEntropy(torch.autograd.Function):
     """Mean cross-entropy of `h @ W.T` against `t` without the [P, |W|] logits: item blocks of `chunk` rows. `dtype`
-    (e.g. torch.bfloat16): the products' operands are cast to it (fp32 accumulation), the softmax stays in `h`'s dtype."""
+    (e.g. torch.bfloat16): the products' operands are cast to it (fp32 accumulation), the softmax stays in `h`'s dtype;
+    emulated where this machine has no fast bf16 GEMM (`lowp_emulated`, below)."""
     @staticmethod
     def forward(ctx, h, W, t, chunk, dtype=None):   # h [P, d], W [V, d], t [P] in 0..V-1
-        hc, Wc = (h, W) if dtype in (None, h.dtype) else (h.to(dtype), W.to(dtype))   # the products' operands
-        lse = torch.stack([torch.logsumexp((hc @ Wc[j:j + chunk].T).to(h.dtype), 1)
+        low = dtype not in (None, h.dtype)
+        em = low and lowp_emulated(h, dtype)
+        hc, Wc = (lowp_cast(h, dtype, em), lowp_cast(W, dtype, em)) if low else (h, W)   # the products' operands
+        lse = torch.stack([torch.logsumexp(lowp_round(hc @ Wc[j:j + chunk].T, dtype, em, h.dtype), 1)
                            for j in range(0, len(W), chunk)], 1).logsumexp(1)
-        ctx.save_for_backward(h, W, t, lse, hc, Wc); ctx.chunk = chunk
+        ctx.save_for_backward(h, W, t, lse, hc, Wc); ctx.chunk, ctx.low, ctx.dtype, ctx.em = chunk, low, dtype, em
         return (lse - (h * W[t]).sum(1)).mean()
 
     @staticmethod
     def backward(ctx, g):
         h, W, t, lse, hc, Wc = ctx.saved_tensors
+        dt, em = ctx.dtype, ctx.em
         s = g / len(h)                                         # d mean / d loss_i
         gh, gW = torch.zeros_like(h), torch.empty_like(W)
         for j in range(0, len(W), ctx.chunk):
             Wb = Wc[j:j + ctx.chunk]
-            p = (hc @ Wb.T).to(h.dtype).sub_(lse[:, None]).exp_().mul_(s)   # s * softmax(z)_v on this block
-            if hc.dtype == h.dtype:
+            p = lowp_round(hc @ Wb.T, dt, em, h.dtype).sub_(lse[:, None]).exp_().mul_(s)   # s * softmax(z)_v on this block
+            if not ctx.low:
                 gh.addmm_(p, Wb)
                 torch.mm(p.T, h, out=gW[j:j + ctx.chunk])
             else:                                              # low precision: both products in it, summed in fp32
-                p = p.to(hc.dtype)
-                gh += p @ Wb
-                gW[j:j + ctx.chunk] = p.T @ hc
+                p = lowp_cast(p, dt, em)
+                gh += lowp_round(p @ Wb, dt, em, h.dtype)
+                gW[j:j + ctx.chunk] = lowp_round(p.T @ hc, dt, em, h.dtype)
         gh.sub_(W[t] * s)                                      # - s * e_t
         gW.index_add_(0, t, h * -s)                            # - s * h_i on each target row
         return gh, gW, None, None, None
@@ -105,20 +132,23 @@ def _dtype(d) -> torch.dtype|None:
     raise ValueError(f"ce_dtype={d!r}: expected 'float32' or 'bfloat16'")
 
 @contextmanager
-def ce_precision(dtype='float32'):
-    "Within the block the full cross-entropy's item products run in `dtype` ('bfloat16' or 'float32'), the rest in fp32."
-    token = _CE_DTYPE.set(_dtype(dtype))
+def ce_precision(dtype='float32', emulate:bool|None=None):
+    """Within the block the full cross-entropy's item products run in `dtype` ('bfloat16' or 'float32'), the rest in fp32.
+    `emulate`: low-precision products as fp32 GEMMs of the rounded operands (`lowp_emulated`); None: where no fast path."""
+    tokens = _CE_DTYPE.set(_dtype(dtype)), _CE_EMULATE.set(emulate)
     try: yield
-    finally: _CE_DTYPE.reset(token)
+    finally: _CE_DTYPE.reset(tokens[0]); _CE_EMULATE.reset(tokens[1])
 
 def ce_dtype() -> torch.dtype|None:
     "The product dtype `ce_precision` set (None: fp32)."
     return _CE_DTYPE.get()
 
 def lowp_logits(a:torch.Tensor, b:torch.Tensor) -> torch.Tensor:
-    "`a @ b.mT` (batched too) with the operands in `ce_dtype()` when one is set, the result in fp32."
+    "`a @ b.mT` (batched too) with the operands in `ce_dtype()` when one is set (emulated: `lowp_emulated`), the result in fp32."
     dt = ce_dtype()
-    return a @ b.mT if dt is None else (a.to(dt) @ b.to(dt).mT).float()
+    if dt is None: return a @ b.mT
+    em = lowp_emulated(a, dt)
+    return lowp_round(lowp_cast(a, dt, em) @ lowp_cast(b, dt, em).mT, dt, em)
 
 
 # %% ../nbs/04_sasrec.ipynb #0cfcbb0b
