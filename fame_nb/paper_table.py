@@ -16,14 +16,15 @@ from .metrics import per_user_from_top
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLUMNS', 'BYTE_SIGNS', 'SHARPNESS_COLUMNS',
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
            'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS',
-           'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS', 'PAPER_CLAIM', 'load_runs',
-           'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise', 'sharpness', 'improvement',
-           'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
-           'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'run_hours', 'price',
-           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
-           'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'fame_wins', 'wins_verdict',
-           'recipe_ablation', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure',
-           'paper_table', 'verdict_markdown', 'beauty_reading']
+           'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS', 'TEXT_COLUMNS',
+           'PAPER_CLAIM', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise',
+           'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit',
+           'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch',
+           'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published',
+           'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen',
+           'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict', 'recipe_ablation', 'verdict', 'claim_verdict',
+           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown',
+           'beauty_reading']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -741,16 +742,26 @@ def fame_recipe(model:str, override:str='') -> str:
 WIN_COLUMNS = ['protocol', 'recipe', 'dataset', 'variant', 'baseline', 'mean', 'std', 'baseline_mean', 'rel_pct', 'seeds', 'baseline_seeds', 'p', 'test',
                'wins', 'text_baseline', 'text_baseline_mean', 'text_baseline_std', 'text_baseline_seeds', 'rel_text_pct', 'p_text']
 _TEXT_SIDE = ['text_baseline', 'text_baseline_mean', 'text_baseline_std', 'text_baseline_seeds']
+TEXT_COLUMNS = ['dataset', 'model', 'variant', 'valid', 'mean', 'std', 'seeds']
+
+def text_runs(ref:pd.DataFrame, protocol:str='masked', metric:str='NDCG@20') -> pd.DataFrame:
+    '''The `reference` runs (`load_runs`) of models other than FAME's with text initialisation (a variant with
+    `+pretrain=`, at any point), one row per (dataset, model, variant): the mean best validation score (`valid`, what
+    picks one of them) and `protocol`'s test `metric`, mean, std and seeds.'''
+    x = ref[~ref.model.isin(FAME_MODELS) & ref.variant.str.contains('+pretrain=', regex=False)] if len(ref) else ref
+    return pd.DataFrame([dict(dataset=d, model=m, variant=v, valid=float(g.valid.mean()), mean=float(g[f'{protocol} {metric}'].mean()),
+                              std=_sd(g[f'{protocol} {metric}']), seeds=len(g))
+                         for (d, m, v), g in (x.groupby(['dataset', 'model', 'variant']) if len(x) else ())], columns=TEXT_COLUMNS)
 
 def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:str='masked', alpha:float=0.05,
-              min_seeds:int=5, summary:pd.DataFrame|None=None) -> pd.DataFrame:
+              min_seeds:int=5, summary:pd.DataFrame|None=None, text:pd.DataFrame|None=None) -> pd.DataFrame:
     '''Every FAME recipe tried (`fame_recipe`), per dataset, against the best baseline's chosen point on `protocol`'s test
     `metric`: FAME's chosen points from `improvement` (`imp`; t paired by seed) and its chosen points with overrides from
     `against_chosen` under the same `protocol` (`ac`; Welch's t). `wins`: better with p < `alpha` and `min_seeds` seeds
-    a side (common seeds, paired). `text_*`: for a recipe with pre-training, the best baseline's own reference run with
-    pre-training (`+pretrain=`) that scores highest on `metric`, where one exists, the recipe against it and `p_text`,
-    Welch's p across seeds from both sides' mean, `std` and seeds (`welch_t_stats`; a chosen point's std comes from
-    `summary`, `summarise`'s frame, when its seeds are the compared ones; else no test).'''
+    a side (common seeds, paired). `text_*`: for a recipe with pre-training, the best baseline with text initialisation
+    (`text`: `text_runs` under `protocol`; of the best baseline's variants there, the best on validation), the recipe
+    against it and `p_text`, Welch's p across seeds from both sides' mean, `std` and seeds (`welch_t_stats`; a chosen
+    point's std comes from `summary`, `summarise`'s frame, when its seeds are the compared ones; else no test).'''
     rows, col = [], f'{protocol} {metric}'
     sd = ({(s.dataset, s.model): (s[f'{col} std'], s.seeds) for _, s in summary.iterrows()}
           if summary is not None and len(summary) and f'{col} std' in summary else {})
@@ -765,12 +776,12 @@ def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:
                          seeds=r.seeds, baseline_seeds=r.baseline_seeds, p=r.p_baseline, test='Welch'))
     w = pd.DataFrame(rows, columns=WIN_COLUMNS)
     w['wins'] = (w.rel_pct > 0) & (w.p < alpha) & (w[['seeds', 'baseline_seeds']].min(axis=1) >= min_seeds)
-    helped = ac[(ac.metric == metric) & ac.variant.str.contains('+pretrain=', regex=False)] if len(ac) else ac
+    helped = text if text is not None else pd.DataFrame(columns=TEXT_COLUMNS)
     w['text_baseline'] = w.text_baseline.astype(object)
     for i, r in w[w.recipe.str.contains('pretrain=', regex=False)].iterrows():
         t = helped[(helped.dataset == r.dataset) & (helped.model == r.baseline)] if len(helped) else helped
         if len(t):
-            t = t.loc[t['mean'].idxmax()]
+            t = t.loc[t.valid.idxmax()]
             w.loc[i, [*_TEXT_SIDE, 'rel_text_pct', 'p_text']] = [
                 t.variant, t['mean'], t['std'], t.seeds, 100 * (r['mean'] / t['mean'] - 1),
                 welch_t_stats(r['mean'], float(r['std']), r.seeds, t['mean'], float(t['std']), t.seeds)[1]]
@@ -1231,7 +1242,8 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     best = {pr: {r.dataset: r.baseline for r in imp[imp.protocol == pr].itertuples(index=False)} for pr in PROTOCOLS}   # per dataset
     ac = against_chosen(runs, chosen, ref, best=best['masked']) if len(ref) else none(CHANGE_COLUMNS)
     acu = against_chosen(runs, chosen, ref, 'unmasked', best=best['unmasked']) if len(ref) else none(CHANGE_COLUMNS)
-    wins = pd.concat([fame_wins(imp, ac, summary=sm), fame_wins(imp, acu, protocol='unmasked', summary=sm)], ignore_index=True)
+    wins = pd.concat([fame_wins(imp, x, protocol=pr, summary=sm, text=text_runs(ref, pr))
+                      for pr, x in (('masked', ac), ('unmasked', acu))], ignore_index=True)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
