@@ -810,7 +810,7 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
         out.append(f'    - `{rec}`: ' + '; '.join(
             f"{r.dataset} {r.rel_pct:+.2f}% vs {r.baseline} ({int(r.seeds)} vs {int(r.baseline_seeds)} seeds, "
             + (f"{r.test} p {r.p:.2g}" if not math.isnan(r.p) else 'no test') + (', a win' if r.wins else '')
-            + (f"; {r.rel_text_pct:+.2f}% vs {r.baseline} with text initialisation ({int(r.text_baseline_seeds)} seeds, "
+            + (f"; {r.rel_text_pct:+.2f}% vs {r.baseline} with text initialisation ({int(r.text_baseline_seeds)} seed{'' if r.text_baseline_seeds == 1 else 's'}, "
                + (f"Welch p {r.p_text:.2g})" if not math.isnan(r.p_text) else 'no test)') if isinstance(r.text_baseline, str) else '') + ')'
             for r in g.sort_values('dataset').itertuples(index=False)))
         if rec in apart and (a := recipe_ablation(w, rec)): out.append('        - part by part, against the best baseline: ' + a)
