@@ -97,7 +97,11 @@ class RayExecutor(SerialExecutor):
             env = {k: os.environ[k] for k in RAY_ENV if k in os.environ}
             kw = dict(runtime_env=dict(env_vars=env)) if env else {}
             if self.address is None: kw.update(include_dashboard=False, object_store_memory=200 * 2**20)   # tiny objects only
-            ray.init(address=self.address, log_to_driver=True, **kw)
+            for attempt in (1, 2):   # a local runtime waits 30 s for its raylet (fixed in Ray): on a loaded machine, once more
+                try: ray.init(address=self.address, log_to_driver=True, **kw); break
+                except Exception as e:
+                    if self.address is not None or attempt == 2 or 'timed out during startup' not in str(e): raise
+                    ray.shutdown(); print(f"Ray's local runtime did not start in 30 s ({_one_line(e)}): starting it again")
             self.started = True
         self.ray = ray
         return ray
