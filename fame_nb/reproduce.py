@@ -56,8 +56,9 @@ VARIANTS = {
     'fame-all':           ('fame', dict(fame_layers=0)),                        # every layer a FAME layer
     'fame-fmlp':          ('fame', dict(backbone='fmlp')),                      # FAME's head on FMLP-Rec's filter blocks
     # the one FAME recipe that beats the best tuned baseline (FMLP-Rec) on two datasets, Sports and Toys, under history
-    # not masked only (issue 13 item 6; 15_paper_table "A FAME that wins?", where its ablation shows FMLP-Rec with the
-    # same text initialisation doing as well): FAME's head on FMLP-Rec's blocks, with facet pre-training
+    # not masked only (issue 13 item 6; 15_paper_table "A FAME that wins?"): FAME's head on FMLP-Rec's blocks, with facet
+    # pre-training. Its ablation there: FMLP-Rec with the same text initialisation scores higher on Sports, and on Toys
+    # with history masked; only on Toys with history not masked does FAME's head add to it
     'fame-fmlp-pre':      ('fame', dict(backbone='fmlp', pretrain='facet')),
     # ... and the score scale
     'fame-learnscale':    ('fame', dict(score_scale=-1.0)),                     # c learned, initialised at H
