@@ -184,8 +184,9 @@ PROFILES = {
                               # ('*': half the lowest lr, twice the highest; dropout 0 and 0.8), FAME's H and N one doubling up
                               probes={'*': dict(lr=(2.5e-5, 1e-2), dropout=(0.0, 0.8)), 'fame': dict(n_heads=8, n_experts=8)}),
                   # knockouts of every trained FAME, then what the grid's runs and those knockouts say of each FAME component
-                  # so far (the mechanism notebook on these runs: FAME + pre-training, the routers, the gate, the heads)
-                  analyses=dict(knockout={}, mechanism={}), paper_table=True),
+                  # so far (the mechanism notebook on these runs: FAME + pre-training, the routers, the gate, the heads;
+                  # beside them the published-recipe grid's baselines given text initialisation, where it has run)
+                  analyses=dict(knockout={}, mechanism=dict(text_baselines='reference')), paper_table=True),
     # `length_chunks` (06_train: each batch's loss computed in chunks of similar length, 1.6-2.6x faster Amazon epochs on
     # CPU; the same batches, loss and gradient, and dropout masks of the same distribution, so a run with it is a
     # replicate of the same procedure) is on, except in the tuning trials that began without it
@@ -1118,6 +1119,7 @@ def run_tables(out_dir=None, figures_dir=None):
 
 # %% ../nbs/08_reproduce.ipynb #75114f8c
 _READS_RUNS = ('mechanism', 'knockout')   # analyses that read the grid's runs/*.json: every result is one of their inputs
+_BESIDE_RUNS = ('text_baselines',)        # parameters naming another grid beside this one: its runs/*.json are inputs too
 
 @functools.lru_cache(maxsize=None)
 def _declared(name:str) -> frozenset:
@@ -1131,6 +1133,10 @@ def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device=
     if name in _READS_RUNS:
         inputs = sorted((out_dir/'runs').glob('*.json'))
         if not inputs: return None, [], 'no run results'
+    for k in set(_BESIDE_RUNS) & set(params):   # out_dir/../<grid>/runs, or '' where that grid has no runs
+        extra = sorted((d := out_dir.parent/params[k]/'runs').glob('*.json'))
+        params[k] = str(d) if extra else ''
+        inputs = inputs + extra
     if 'checkpoints' in spec:
         cks = {label: out_dir/'checkpoints'/key/'best.pt' for label, key in spec['checkpoints'].items()}
         inputs = [p for p in cks.values() if p.exists()]

@@ -5,7 +5,8 @@
 # (tools/relpaths.py: this checkout, the grid's frozen worktree $GRIDTREE, default /tmp/gridtree as in DEVELOPERS.md,
 # and the folder beside the checkout that holds the data); for the paper grid, then the regenerated paper table, the
 # knockouts of the FAME runs that landed, the mechanism notebook's answer from these runs (results/paper/mechanism.md),
-# each committed only when it changed, and the README, which quotes them; for the mechanism study's grid, its runs, then
+# each committed only when it changed, and the README, which quotes them (for the published recipes, the table, that
+# answer, which reads their baselines given text, and the README); for the mechanism study's grid, its runs, then
 # the same two analyses of them into results/mechanism/ (its answer so far: results/mechanism/mechanism.md). A run still
 # running has a notebook but no JSON: it is left alone. A grid started by hand from another worktree: GRIDTREE=<it>.
 # Run it from anywhere; data: $FAME_DATA, else ../shared/data/amazon.
@@ -20,7 +21,7 @@ readme() {   # the README quotes the paper table (and the analyses): regenerated
 # beside a running grid (its cells use every core, one thread each) the table and the analyses take one thread too:
 # two more would only slow the grid's cells, whose pace `--until` counts on
 scripts/grid.sh status 2>/dev/null | grep -q ': running' && export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-names=()
+names=() OUT= which=
 [ -d "$RUNS" ] || { echo "nothing new: no $RUNS"; exit 0; }
 for j in $(git ls-files --others --exclude-standard "$RUNS" | grep '\.json$'); do
   nb="${j%.json}.ipynb"
@@ -37,19 +38,20 @@ case "$RUNS" in
       --data-dir "$DATA" $([ -d results/reference/runs ] && echo --reference-runs results/reference/runs) > /dev/null || exit 1
     git add results/paper_table* figures/paper_table*.png
     git commit -q -m "${RUNS%/runs}: ${names[*]}" -- "$RUNS" results/paper_table* figures/paper_table*.png && git log --oneline -1
-    # no analysis reads the published recipes: the README quotes the table
-    [ "$RUNS" = results/reference/runs ] && { readme; exit; };;
+    # of the published recipes' runs, the paper grid's mechanism answer reads the baselines given text (its
+    # `text_baselines`): that analysis alone re-runs, into results/paper
+    [ "$RUNS" = results/reference/runs ] && { OUT=results/paper; which=mechanism; };;
   results/mechanism/runs) git commit -q -m "results/mechanism: ${names[*]}" -- "$RUNS" && git log --oneline -1;;
   *) git commit -q -m "$(basename "$(dirname "$RUNS")"): ${names[*]}" -- "$RUNS" && git log --oneline -1; exit;;
 esac
-OUT=${RUNS%/runs}; PROFILE=$(basename "$OUT")   # results/paper: the paper profile's analyses; results/mechanism: the study's
+OUT=${OUT:-${RUNS%/runs}}; PROFILE=$(basename "$OUT")   # results/paper: the paper profile's analyses; results/mechanism: the study's
 # the profile's analyses (08_reproduce `run_analyses`, into $OUT): the knockouts of the FAME checkpoints that landed
 # (experiments/knockout.ipynb probes only checkpoints it has not probed; the others keep their rows: checkpoints are not
 # committed, so a cell is probed on the machine that trained it or never), then the mechanism notebook on every run
 # (it reads knockout.csv); each committed when its tables changed. Then the README, which quotes both tables. redo: a
 # notebook restored below by git checkout is newer than a run that landed before it, and would count as up to date.
 changed() { [ -n "$(git status --porcelain -- "$@")" ]; }
-which=mechanism; printf '%s\n' "${names[@]}" | grep -q '__fame' && which="knockout mechanism"
+[ -n "$which" ] || { which=mechanism; printf '%s\n' "${names[@]}" | grep -q '__fame' && which="knockout mechanism"; }
 status=$(.venv/bin/python -c "import sys; from fame_nb.reproduce import run_analyses
 s = run_analyses('$PROFILE', out_dir='$OUT', figures_dir='$OUT/figures', data_dir='$DATA', progress=False, names='$which'.split(), redo=True)
 [print(k + ':', v) for k, v in s.items()]; sys.exit(not all(v.startswith(('done', 'up to date')) for v in s.values()))"); rc=$?
