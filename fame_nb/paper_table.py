@@ -818,11 +818,17 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
 
 def _most_seeds(g:pd.DataFrame) -> pd.Series: return g.loc[g.seeds.idxmax()]   # a recipe run at two points: the better seeded
 
+def _part(ma, sa, na, mb, sb, nb, name:str) -> str:
+    "'; <name> ±x.xx%, Welch p …': a recipe (a) against itself without one part (b), where both have a std; else ''."
+    p = welch_t_stats(ma, float(sa), int(na), mb, float(sb), int(nb))[1]
+    return '' if math.isnan(p) else f"; {name} {100 * (ma / mb - 1):+.2f}%, Welch p {p:.2g}"
+
 def recipe_ablation(w:pd.DataFrame, recipe:str) -> str:
     '''`recipe` taken apart, per dataset, from `fame_wins`'s frame (one protocol): its own difference with the best
     baseline, then with each of its `key=value` parts removed (the recipe of the other parts, 'FAME as tuned' for none;
     where it ran), then with FAME's part removed (the baseline with text initialisation, for a recipe with pre-training):
-    which part carries the gain. The run with the most seeds where a recipe ran at two points.'''
+    which part carries the gain. Where both sides have a std over 2 seeds or more, the part's own share beside it: the
+    recipe against the recipe without it, with Welch's p (`_part`). The run with the most seeds where a recipe ran at two points.'''
     keys = [] if recipe == 'FAME as tuned' else recipe.split('+')
     out = []
     for ds, g in w[w.recipe == recipe].groupby('dataset'):
@@ -830,10 +836,12 @@ def recipe_ablation(w:pd.DataFrame, recipe:str) -> str:
         items = [f"{r.rel_pct:+.2f}% ({int(r.seeds)} seed{'' if r.seeds == 1 else 's'})"]
         for k in keys:
             s = w[(w.dataset == ds) & (w.recipe == ('+'.join(x for x in keys if x != k) or 'FAME as tuned'))]
-            items.append(f"without `{k}` " + (f"{(s := _most_seeds(s)).rel_pct:+.2f}% ({int(s.seeds)})" if len(s) else 'not run'))
+            items.append(f"without `{k}` " + (f"{(s := _most_seeds(s)).rel_pct:+.2f}% ({int(s.seeds)}"
+                                               + _part(r['mean'], r['std'], r.seeds, s['mean'], s['std'], s.seeds, 'the part') + ')' if len(s) else 'not run'))
         if isinstance(r.text_baseline, str):
             items.append(f"without FAME ({r.baseline} with text initialisation) "
-                         f"{100 * (r.text_baseline_mean / r.baseline_mean - 1):+.2f}% ({int(r.text_baseline_seeds)})")
+                         f"{100 * (r.text_baseline_mean / r.baseline_mean - 1):+.2f}% ({int(r.text_baseline_seeds)}"
+                         + _part(r['mean'], r['std'], r.seeds, r.text_baseline_mean, r.text_baseline_std, r.text_baseline_seeds, "FAME's part") + ')')
         out.append(f"{ds} " + ', '.join(items))
     return '; '.join(out) if keys else ''
 
