@@ -818,10 +818,9 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
 
 def _most_seeds(g:pd.DataFrame) -> pd.Series: return g.loc[g.seeds.idxmax()]   # a recipe run at two points: the better seeded
 
-def _part(ma, sa, na, mb, sb, nb, name:str) -> str:
-    "'; <name> ±x.xx%, Welch p …': a recipe (a) against itself without one part (b), where both have a std; else ''."
-    p = welch_t_stats(ma, float(sa), int(na), mb, float(sb), int(nb))[1]
-    return '' if math.isnan(p) else f"; {name} {100 * (ma / mb - 1):+.2f}%, Welch p {p:.2g}"
+def _part(name:str, rel:float, p:float) -> str:
+    "'; <name> ±x.xx%, Welch p …': a part's own share in a recipe; '' without a test (a side with no std)."
+    return '' if math.isnan(p) else f"; {name} {rel:+.2f}%, Welch p {p:.2g}"
 
 def recipe_ablation(w:pd.DataFrame, recipe:str) -> str:
     '''`recipe` taken apart, per dataset, from `fame_wins`'s frame (one protocol): its own difference with the best
@@ -837,11 +836,13 @@ def recipe_ablation(w:pd.DataFrame, recipe:str) -> str:
         for k in keys:
             s = w[(w.dataset == ds) & (w.recipe == ('+'.join(x for x in keys if x != k) or 'FAME as tuned'))]
             items.append(f"without `{k}` " + (f"{(s := _most_seeds(s)).rel_pct:+.2f}% ({int(s.seeds)}"
-                                               + _part(r['mean'], r['std'], r.seeds, s['mean'], s['std'], s.seeds, 'the part') + ')' if len(s) else 'not run'))
+                                               + _part('the part', 100 * (r['mean'] / s['mean'] - 1),
+                                                       welch_t_stats(r['mean'], float(r['std']), int(r.seeds), s['mean'], float(s['std']), int(s.seeds))[1])
+                                               + ')' if len(s) else 'not run'))
         if isinstance(r.text_baseline, str):
             items.append(f"without FAME ({r.baseline} with text initialisation) "
                          f"{100 * (r.text_baseline_mean / r.baseline_mean - 1):+.2f}% ({int(r.text_baseline_seeds)}"
-                         + _part(r['mean'], r['std'], r.seeds, r.text_baseline_mean, r.text_baseline_std, r.text_baseline_seeds, "FAME's part") + ')')
+                         + _part("FAME's part", r.rel_text_pct, float(r.p_text)) + ')')   # `fame_wins` has its test
         out.append(f"{ds} " + ', '.join(items))
     return '; '.join(out) if keys else ''
 
