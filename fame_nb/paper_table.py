@@ -17,14 +17,14 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
            'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS',
            'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS', 'TEXT_COLUMNS',
-           'PAPER_CLAIM', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise',
+           'PAPER_CLAIM', 'GLANCE', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise',
            'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit',
            'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch',
            'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published',
            'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen',
            'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict', 'recipe_ablation', 'verdict', 'claim_verdict',
            'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown',
-           'beauty_reading']
+           'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -1337,4 +1337,42 @@ def beauty_reading(tables_dir) -> str:
         + ("reproduced" if imp.rel_improvement_pct >= 3.98 and imp.p_ttest < 0.05 else "**not reproduced**")
         + f" on Beauty against {base}"
         + (", but it is against SASRec." if 100 * (f['NDCG@20'] - sas['NDCG@20']) / sas['NDCG@20'] >= 3.98 else "."))
+
+
+# %% ../nbs/15_paper_table.ipynb #b98a097a
+GLANCE = (('improvement', 'vs best baseline'), ('vs_sasrec', 'vs SASRec'), ('pretraining', "pre-training's own gain"))
+
+def _glance_cell(r, alpha:float=0.05, min_seeds:int=3) -> str:
+    "One comparison row as a table cell: the change (bold where `verdict` calls it significant), against whom, seeds and p."
+    tested = r.common_seeds >= min_seeds and not math.isnan(r.p_seeds)
+    rel = f"{r.rel_pct:+.2f}%"
+    return (f"**{rel}**" if tested and r.p_seeds < alpha else rel) + f" ({r.baseline.replace(' (same point)', ' at the same point')}; {int(r.common_seeds)} seed" \
+           + ('s' if int(r.common_seeds) != 1 else '') + (f", p {_p(r.p_seeds)}" if tested else '') + ')' + (' †' if r.provisional else '')
+
+def glance_markdown(path, alpha:float=0.05, min_seeds:int=3) -> str:
+    """The paper table's comparisons side by side (`GLANCE`), from the comparison file at `path` and the files beside it,
+    as a Markdown table: one row per (dataset, FAME model) of `path`, a column per comparison and protocol; '' without a row."""
+    f = Path(path)
+    if not f.exists() or not f.read_text().strip(): return ''
+    frames = {}
+    for kind, _ in GLANCE:
+        q = f if kind == 'improvement' else f.with_name(f.name.replace('_improvement', f'_{kind}'))
+        if (q == f) == (kind == 'improvement') and q.exists() and q.read_text().strip(): frames[kind] = pd.read_csv(q)   # no `_improvement` in the name: no files beside
+    imp = frames.get('improvement', pd.DataFrame())
+    if not len(imp): return ''
+    cols = [(kind, pr) for kind, _ in GLANCE if kind in frames for pr in ('masked', 'unmasked')]
+    head = ['dataset', 'model'] + [f"{dict(GLANCE)[k]}, {PROTOCOL_NAMES[pr]}" for k, pr in cols]
+    rows = []
+    for ds, model in imp[['dataset', 'model']].drop_duplicates().itertuples(index=False):
+        cells = []
+        for kind, pr in cols:
+            x = frames[kind]
+            if not (x.model == model).any(): cells.append(''); continue     # a comparison this model has none of
+            r = x[(x.dataset == ds) & (x.model == model) & (x.protocol == pr)]
+            cells.append(_glance_cell(r.iloc[0], alpha, min_seeds) if len(r) else '—')
+        rows.append([f"**{ds}**", model] + cells)
+    return (f"**At a glance** (`results/paper_table.md`): test NDCG@20, the change of the means over the common seeds, p across seeds "
+            f"(paired t); **bold**: p < {alpha:g} over at least {min_seeds} seeds; † tuning not finished. The paper claims "
+            f"+{PAPER_CLAIM[0]}% to +{PAPER_CLAIM[1]}% against the best baseline.\n\n"
+            + '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head)] + rows))
 
