@@ -1340,7 +1340,15 @@ def beauty_reading(tables_dir) -> str:
 
 
 # %% ../nbs/15_paper_table.ipynb #b98a097a
-GLANCE = (('improvement', 'vs best baseline'), ('vs_sasrec', 'vs SASRec'), ('pretraining', "pre-training's own gain"))
+GLANCE = (('improvement', 'vs best baseline'), ('vs_sasrec', 'vs SASRec'), ('pretraining', "pre-training's own gain"),
+          ('wins', 'vs best baseline given text'))
+
+def _text_frame(w:pd.DataFrame) -> pd.DataFrame:
+    "`fame_wins`'s comparison of FAME + pre-training (recipe `pretrain=facet`) with the best baseline given text, in the shape of the others."
+    t = w[(w.recipe == 'pretrain=facet') & w.text_baseline.notna()]
+    return pd.DataFrame(dict(dataset=t.dataset, protocol=t.protocol, model=t.variant, rel_pct=t.rel_text_pct, p_seeds=t.p_text.astype(float),
+                             baseline=t.text_baseline.str.split('+').str[0] + ' + text', provisional=False,
+                             common_seeds=np.minimum(t.seeds, t.text_baseline_seeds)))   # Welch's t: the fewer seeds of the two sides
 
 def _glance_cell(r, alpha:float=0.05, min_seeds:int=3) -> str:
     "One comparison row as a table cell: the change (bold where `verdict` calls it significant), against whom, seeds and p."
@@ -1358,9 +1366,10 @@ def glance_markdown(path, alpha:float=0.05, min_seeds:int=3) -> str:
     for kind, _ in GLANCE:
         q = f if kind == 'improvement' else f.with_name(f.name.replace('_improvement', f'_{kind}'))
         if (q == f) == (kind == 'improvement') and q.exists() and q.read_text().strip(): frames[kind] = pd.read_csv(q)   # no `_improvement` in the name: no files beside
+    if 'wins' in frames: frames['wins'] = _text_frame(frames['wins'])
     imp = frames.get('improvement', pd.DataFrame())
     if not len(imp): return ''
-    cols = [(kind, pr) for kind, _ in GLANCE if kind in frames for pr in ('masked', 'unmasked')]
+    cols = [(kind, pr) for kind, _ in GLANCE if kind in frames and len(frames[kind]) for pr in ('masked', 'unmasked')]
     head = ['dataset', 'model'] + [f"{dict(GLANCE)[k]}, {PROTOCOL_NAMES[pr]}" for k, pr in cols]
     rows = []
     for ds, model in imp[['dataset', 'model']].drop_duplicates().itertuples(index=False):
@@ -1372,7 +1381,8 @@ def glance_markdown(path, alpha:float=0.05, min_seeds:int=3) -> str:
             cells.append(_glance_cell(r.iloc[0], alpha, min_seeds) if len(r) else '—')
         rows.append([f"**{ds}**", model] + cells)
     return (f"**At a glance** (`results/paper_table.md`): test NDCG@20, the change of the means over the common seeds, p across seeds "
-            f"(paired t); **bold**: p < {alpha:g} over at least {min_seeds} seeds; † tuning not finished. The paper claims "
+            f"(paired t; given text: Welch's t, other runs, the fewer seeds of the two sides); **bold**: p < {alpha:g} over at least {min_seeds} "
+            f"seeds; † tuning not finished. The paper claims "
             f"+{PAPER_CLAIM[0]}% to +{PAPER_CLAIM[1]}% against the best baseline.\n\n"
             + '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head)] + rows))
 
