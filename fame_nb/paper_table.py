@@ -1274,6 +1274,11 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
+def _beside(f:Path, kind:str) -> pd.DataFrame|None:
+    "The `<out>_<kind>.csv` written with the comparison file `f` (`<out>_improvement.csv`), or None: absent, empty, or `f` not so named."
+    q = f.with_name(f.name.replace('_improvement', f'_{kind}'))
+    return pd.read_csv(q) if q != f and q.exists() and q.read_text().strip() else None
+
 def verdict_markdown(path) -> str:
     """The README's verdict of the paper's table: `verdict` under both protocols, from the comparison file at `path`,
     then against SASRec from the `_vs_sasrec` file beside it (if any), FAME against each baseline trial by trial from
@@ -1283,10 +1288,7 @@ def verdict_markdown(path) -> str:
     imp = pd.read_csv(f)
     lines = verdict(imp, 'masked') + verdict(imp, 'unmasked')
     if not lines: return ''
-    def beside(kind):   # the `<out>_<kind>.csv` written with `path`, or None
-        q = f.with_name(f.name.replace('_improvement', f'_{kind}'))
-        return pd.read_csv(q) if q != f and q.exists() and q.read_text().strip() else None
-    vs, mt, bu, pg = (beside(k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining'))
+    vs, mt, bu, pg = (_beside(f, k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining'))
     both = lambda x: verdict(x, 'masked') + verdict(x, 'unmasked') if x is not None and len(x) else []
     back, pre = both(vs), both(pg)
     fit = matched_fit(mt) if mt is not None and len(mt) else pd.DataFrame(columns=MATCHED_FIT_COLUMNS)
@@ -1362,13 +1364,10 @@ def glance_markdown(path, alpha:float=0.05, min_seeds:int=3) -> str:
     as a Markdown table: one row per (dataset, FAME model) of `path`, a column per comparison and protocol; '' without a row."""
     f = Path(path)
     if not f.exists() or not f.read_text().strip(): return ''
-    frames = {}
-    for kind, _ in GLANCE:
-        q = f if kind == 'improvement' else f.with_name(f.name.replace('_improvement', f'_{kind}'))
-        if (q == f) == (kind == 'improvement') and q.exists() and q.read_text().strip(): frames[kind] = pd.read_csv(q)   # no `_improvement` in the name: no files beside
-    if 'wins' in frames: frames['wins'] = _text_frame(frames['wins'])
-    imp = frames.get('improvement', pd.DataFrame())
+    imp = pd.read_csv(f)
     if not len(imp): return ''
+    frames = {k: x for k, _ in GLANCE[1:] if (x := _beside(f, k)) is not None} | {'improvement': imp}
+    if 'wins' in frames: frames['wins'] = _text_frame(frames['wins'])
     cols = [(kind, pr) for kind, _ in GLANCE if kind in frames and len(frames[kind]) for pr in ('masked', 'unmasked')]
     head = ['dataset', 'model'] + [f"{dict(GLANCE)[k]}, {PROTOCOL_NAMES[pr]}" for k, pr in cols]
     rows = []
