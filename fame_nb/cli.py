@@ -57,11 +57,12 @@ def _reproduce(a):
                   jobs=a.jobs, threads=a.threads, models=a.models, executor=a.executor, gpus_per_cell=a.gpus_per_cell,
                   ray_address=a.ray_address, runner=a.runner, aggregate=a.aggregate, tuned_runs=a.tuned_from,
                   until=until_time(a.until) if a.until else None, tiers=a.tiers, long_hours=a.long_hours, long_slots=a.long_slots,
-                  long_fit=a.long_fit)
+                  long_fit=a.long_fit, reuse_from=a.reuse_from)
     away = f", {len(s['elsewhere'])} run by another reproduction" if s.get('elsewhere') else ''   # claims: 08_reproduce
     if s.get('waiting'): print(f"waiting for the tuned grid's choice (--tuned-from): {', '.join(s['waiting'])}")
     later = f", {len(s['deferred'])} deferred (would end after --until)" if s.get('deferred') else ''
-    print(f"{len(s['cells'])} cells: {len(s['done'])} run{away}, {len(s['skipped'])} already done, {len(s['failed'])} failed{later}")
+    reused = f", {len(s['reused'])} taken from another grid (--reuse-from)" if s.get('reused') else ''
+    print(f"{len(s['cells'])} cells: {len(s['done'])} run{away}, {len(s['skipped'])} already done{reused}, {len(s['failed'])} failed{later}")
     for k, v in s.get('analyses', {}).items(): print(f"  analysis {k}: {v}")
     for k, e in s['failed'].items():
         if not k.startswith('analysis:'): print(f"  FAILED {k}: {e}  (executed notebook: {s['out_dir']}/runs/{k}.ipynb)")
@@ -134,6 +135,8 @@ def parser() -> argparse.ArgumentParser:
                    help='execute run.ipynb with papermill (a Jupyter kernel) or tools/run_plain.py (no Jupyter)')
     r.add_argument('--tuned-from', metavar='RUNS_DIR', help="a tuned profile's source grid's runs, e.g. results/paper/runs "
                    "(the mechanism profile runs at the paper grid's chosen lr and dropout)")
+    r.add_argument('--reuse-from', nargs='+', metavar='RUNS_DIR', help="other grids' runs folders: a cell one of their runs "
+                   "trained exactly (same dataset and whole config but the device) gets a copy of it instead of training")
     r.add_argument('--aggregate', action=argparse.BooleanOptionalAction, default=True,
                    help='run the tables (and the analyses) after the grid (default: yes)')
     r.add_argument('--dry-run', action='store_true', help='list the cells (run / skip) and stop')

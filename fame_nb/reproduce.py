@@ -20,8 +20,9 @@ __all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN'
            'experiments_dir', 'execute', 'cell_parameters', 'param_config', 'run_result', 'plain_command', 'run_cell',
            'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun',
            'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'machine_paces',
-           'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots', 'lease_order', 'reproduce',
-           'run_tables', 'run_analyses', 'show_figure']
+           'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots', 'lease_order',
+           'cell_config', 'run_index', 'same_run', 'reuse_run', 'reproduce', 'run_tables', 'run_analyses',
+           'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 ESASREC = dict(n_layers=1, n_heads=1, dropout=0.2, loss='sampled', n_negatives=256, lr=1e-3)   # the eSASRec benchmark's SASRec, below
@@ -985,12 +986,49 @@ def lease_order(cells, seconds:dict, left_s:float, begun=(), margin:float=DEADLI
     return ([c for c in cells if c.key in begun] + [c for c in new if c.key in ok] + [c for c in new if math.isnan(est(c))],
             [c for c in new if c.key not in ok and not math.isnan(est(c))])
 
+# %% ../nbs/08_reproduce.ipynb #b2f0a1c2
+def cell_config(cell:Cell, data_dir=None) -> dict:
+    "Everything `cell` trains with (`param_config`), as its run will record it in `config`, less `device`: where it runs."
+    c = asdict(param_config(cell_parameters(cell, Path('.'), data_dir)))
+    c.pop('device', None); return c
+
+def run_index(dirs) -> list[tuple[Path, str, dict]]:
+    """(path, dataset, config less `device`) of each finished run in the runs folders `dirs`; a key a run does not record
+    is an option added since it ran, and gets its default (the behaviour before the option). Raises on a missing folder."""
+    from fame_nb.train import TrainConfig
+    default, out = asdict(TrainConfig()), []
+    for d in map(Path, dirs):
+        if not d.is_dir(): raise FileNotFoundError(f"reuse_from (--reuse-from) {d}: no such runs folder")
+        for f in sorted(d.glob('*__*__s*.json')):
+            try: cfg = json.loads(f.read_text()).get('config')
+            except (OSError, ValueError) as e: raise ValueError(f"{f}: not a run result ({e})") from None
+            if isinstance(cfg, dict):
+                out.append((f, f.stem.split('__')[0], {k: cfg.get(k, v) for k, v in default.items() if k != 'device'}))
+    return out
+
+def same_run(cell:Cell, index, data_dir=None) -> Path|None:
+    "The first run of `index` (`run_index`) that trained exactly what `cell` would (`cell_config`), else None."
+    want = cell_config(cell, data_dir)
+    return next((f for f, ds, cfg in index if ds == cell.dataset and cfg == want), None)
+
+def reuse_run(cell:Cell, run:Path, out_dir) -> Path:
+    """Write `run` as `cell`'s result in out_dir/runs: its JSON, with `variant` the cell's overrides and `reused_from`
+    its path relative to that folder and its own variant. Atomic: a reader sees no result or the whole one."""
+    runs = Path(out_dir).absolute()/'runs'; runs.mkdir(parents=True, exist_ok=True)
+    r = json.loads(Path(run).read_text())
+    r['reused_from'] = dict(path=os.path.relpath(Path(run).absolute(), runs), variant=r.get('variant'))
+    r['variant'] = cell.overrides
+    dest, tmp = runs/f'{cell.key}.json', runs/f'.{cell.key}.json.tmp'
+    tmp.write_text(json.dumps(r)); os.replace(tmp, dest)
+    return dest
+
+
 # %% ../nbs/08_reproduce.ipynb #733542bb
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
               executor=None, gpus_per_cell=None, ray_address=None, runner='papermill', tuned_runs=None, until=None,
-              tiers=None, long_hours=None, long_slots=1, long_fit=False) -> dict:
+              tiers=None, long_hours=None, long_slots=1, long_fit=False, reuse_from=None) -> dict:
     """Run every missing cell of the grid through an `executor` (`08a_executors`: 'serial', 'local' (the default when
     `jobs` > 1) or 'ray'), `jobs` at a time with `threads` torch threads (CPUs) each (`cell_threads`; Ray: 1, and
     `gpus_per_cell` of a GPU, on the cluster at `ray_address` or a local runtime), keep going past failures, then
@@ -1007,7 +1045,10 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     gives), up to `long_slots` cells longer than that run anyway (`LongSlots`; local executor; with `long_fit` only
     those estimated to end within `long_hours` without the margin: for a new machine); a slot given back before
     `until` takes the next such cell. `tiers`: the order of
-    `run_order` ('DATASETS:MODELS' strings or (datasets, models) pairs). Returns done/skipped/failed/elsewhere/deferred/waiting keys."""
+    `run_order` ('DATASETS:MODELS' strings or (datasets, models) pairs). `reuse_from`: other grids' runs folders; a cell
+    one of their runs stands for (`same_run`), or with them one of this grid's own finished runs (another variant of the
+    same config), gets a copy of it (`reuse_run`) and is not trained. Returns
+    done/skipped/reused/failed/elsewhere/deferred/waiting keys."""
     from fame_nb.executors import make_executor
     ex = make_executor(executor, jobs, threads, gpus_per_cell, ray_address, device)   # checks them all; starts nothing
     jobs, threads = ex.jobs, ex.cpus
@@ -1018,6 +1059,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     for ds, ms in tiers: grid(profile, ds and list(ds), variants=variants, models=ms and list(ms), tuned_runs=tuned_runs)
     if long_hours is not None and ex.name == 'ray': raise ValueError("long_hours (--long-hours): the local executor only; Ray's tasks share no slots")
     long = LongSlots(long_hours, max(0, min(long_slots, jobs - 1)), long_fit) if long_hours is not None and until is not None else None
+    reuse_from = [reuse_from] if isinstance(reuse_from, (str, Path)) else list(reuse_from or ())
+    index = run_index(reuse_from)   # a missing folder fails here, before anything is written
     out_dir, figures_dir = _dirs(out_dir, figures_dir)
     where, asked = f'results -> {out_dir}/, figures -> {figures_dir}/', dict(out_dir=str(out_dir), figures_dir=str(figures_dir))
     out_dir, figures_dir = out_dir.absolute(), figures_dir.absolute()      # here, once: not in the cells' threads
@@ -1031,14 +1074,27 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, model_order(profile, models),
                      [c.dataset for c in cells], tiers)   # the grid's dataset order: a dataset with one cell left still comes first
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
-                   done=[], failed={}, elsewhere=[], deferred=[], executor=ex.name, jobs=jobs, threads=threads,
+                   reused=[], done=[], failed={}, elsewhere=[], deferred=[], executor=ex.name, jobs=jobs, threads=threads,
                    gpus_per_cell=ex.gpus, waiting=_waiting(profile, datasets, variants, models, tuned_runs, missing), **asked)
     if analyses is None: analyses = not (datasets or seeds or variants or models)
+    def donor(c):   # a finished run of the other grids or, with them, of this one (not the cell's own) that stands for `c`
+        if not reuse_from: return None
+        mine, own = out_dir/'runs'/f'{c.key}.json', run_index([out_dir/'runs']) if (out_dir/'runs').is_dir() else []
+        return same_run(c, index + [e for e in own if e[0] != mine], data_dir)
+    def reuse(cs):   # the cells such a run stands for: written now (a dry run only says so), not run
+        left = []
+        for c in cs:
+            if (f := donor(c)) is None: left.append(c); continue
+            summary['reused'].append(c.key)
+            if not dry_run: reuse_run(c, f, out_dir)
+            if dry_run or progress: (print if dry_run else tqdm.write)(f"reuse {c.key} <- {f}")
+        return left
+    todo = reuse(todo)
     if dry_run:
         print(f'executor {ex.describe()}')
         print(where)
         if summary['waiting']: print(f"wait  {', '.join(summary['waiting'])}: not tuned yet in {tuned_runs}")
-        dry_run_report(cells, todo, ex, out_dir, tuned_runs, data_dir, select='select' in PROFILES[profile], long=long)
+        dry_run_report([c for c in cells if c.key not in summary['reused']], todo, ex, out_dir, tuned_runs, data_dir, select='select' in PROFILES[profile], long=long)
         if analyses and aggregate: _dry_run_analyses(profile, todo, out_dir, figures_dir, data_dir, device, redo_analyses)
         return summary
     result = lambda c: out_dir/'runs'/f'{c.key}.json'
@@ -1053,11 +1109,17 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         if time.time() - paced.get('t', -math.inf) > PACE_TTL_S: paced.update(t=time.time(), p=machine_paces(out_dir, tuned_runs, data_dir))
         return pace_for(paced['p'], c)[0]
     if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace, resume=resume, long=long)
+    if reuse_from:   # again as each cell starts: a run of this grid finished since may stand for it (`fame-chosen-noMoE` is
+        def task(c, run=task, **kw):   # `fame-noMoE` where the chosen point has FAME's default heads)
+            if (f := donor(c)) is None: return run(c, **kw)
+            reuse_run(c, f, out_dir); return 'reused', 0.0, str(f)
     if long is not None and long.n:   # the cells no session holds first (after the begun ones): a slot takes one as the
         first = {c.key for c in todo if c.key in resume or long.over(hours.get(c.key, math.nan) * pace(c))}   # session starts,
         todo = sorted(todo, key=lambda c: c.key not in first)   # and runs it for the whole session; the others defer at once
     away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only
+        if status == 'reused':
+            summary['reused'].append(c.key); view.say(f"reuse {c.key} <- {msg}"); view.advance(c, 1.0); return
         if status == 'deferred':
             summary['deferred'].append(c.key); view.say(f"defer {c.key}  ({msg})"); view.advance(c, 1.0); return
         if status == 'elsewhere':
@@ -1079,7 +1141,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     def fresh():   # cells finished trials made known (selected points' seed re-runs), not tried yet
         new = [c for c in cells_now() if c.key not in tried and not result(c).exists()]
         summary['cells'] += [c.key for c in new if c.key not in summary['cells']]
-        view.grow(len(new)); price(new)
+        new = reuse(new); view.grow(len(new)); price(new)
         return new
     tried = set()
     def more():   # after each finished cell: the seed re-runs its trial made known start in the slot it left, and a

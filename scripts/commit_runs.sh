@@ -27,6 +27,7 @@ for j in $(git ls-files --others --exclude-standard "$RUNS" | grep '\.json$'); d
   nb="${j%.json}.ipynb"
   if [ -f "$nb" ]; then files=("$j" "$nb")
   elif grep -q '"stack": {' "$j"; then files=("$j")   # a stacked run (scripts/run_stack.py): no notebook of its own
+  elif grep -q '"reused_from": {' "$j"; then files=("$j")   # another grid's run of the same config (--reuse-from): its notebook is there
   else continue; fi                                   # a notebook still being written
   .venv/bin/python tools/relpaths.py "${files[@]}" --root "$PWD" --root "$GRIDTREE" --root "$REFTREE" --beside "$(dirname "$PWD")" || exit 1
   git add "${files[@]}"; names+=("$(basename "${j%.json}")")
