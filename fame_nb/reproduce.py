@@ -1077,24 +1077,29 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                    reused=[], done=[], failed={}, elsewhere=[], deferred=[], executor=ex.name, jobs=jobs, threads=threads,
                    gpus_per_cell=ex.gpus, waiting=_waiting(profile, datasets, variants, models, tuned_runs, missing), **asked)
     if analyses is None: analyses = not (datasets or seeds or variants or models)
-    def donor(c):   # a finished run of the other grids or, with them, of this one (not the cell's own) that stands for `c`
+    own = lambda: run_index([out_dir/'runs']) if reuse_from and (out_dir/'runs').is_dir() else []   # this grid's runs, now
+    def donor(c, mine):   # a finished run of the other grids or, with them, of this one (`mine`; not c's own) that stands for `c`
         if not reuse_from: return None
-        mine, own = out_dir/'runs'/f'{c.key}.json', run_index([out_dir/'runs']) if (out_dir/'runs').is_dir() else []
-        return same_run(c, index + [e for e in own if e[0] != mine], data_dir)
+        return same_run(c, index + [e for e in mine if e[0] != out_dir/'runs'/f'{c.key}.json'], data_dir)
     def reuse(cs):   # the cells such a run stands for: written now (a dry run only says so), not run
-        left = []
+        left, mine = [], own()
         for c in cs:
-            if (f := donor(c)) is None: left.append(c); continue
+            if (f := donor(c, mine)) is None: left.append(c); continue
             summary['reused'].append(c.key)
             if not dry_run: reuse_run(c, f, out_dir)
             if dry_run or progress: (print if dry_run else tqdm.write)(f"reuse {c.key} <- {f}")
         return left
+    if dry_run: print(f'executor {ex.describe()}\n{where}')
+    elif progress: tqdm.write(where)
     todo = reuse(todo)
     if dry_run:
-        print(f'executor {ex.describe()}')
-        print(where)
         if summary['waiting']: print(f"wait  {', '.join(summary['waiting'])}: not tuned yet in {tuned_runs}")
-        dry_run_report([c for c in cells if c.key not in summary['reused']], todo, ex, out_dir, tuned_runs, data_dir, select='select' in PROFILES[profile], long=long)
+        first, twins = {}, {}   # with reuse_from: a cell of the same config as one before it copies that one's run
+        for c in todo if reuse_from else []:
+            o = first.setdefault((c.dataset, json.dumps(cell_config(c, data_dir), sort_keys=True)), c.key)
+            if o != c.key: twins[c.key] = o; print(f"twin  {c.key} <- {o} (its copy, once that one has run)")
+        todo = [c for c in todo if c.key not in twins]
+        dry_run_report([c for c in cells if c.key not in summary['reused'] and c.key not in twins], todo, ex, out_dir, tuned_runs, data_dir, select='select' in PROFILES[profile], long=long)
         if analyses and aggregate: _dry_run_analyses(profile, todo, out_dir, figures_dir, data_dir, device, redo_analyses)
         return summary
     result = lambda c: out_dir/'runs'/f'{c.key}.json'
@@ -1111,7 +1116,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace, resume=resume, long=long)
     if reuse_from:   # again as each cell starts: a run of this grid finished since may stand for it (`fame-chosen-noMoE` is
         def task(c, run=task, **kw):   # `fame-noMoE` where the chosen point has FAME's default heads)
-            if (f := donor(c)) is None: return run(c, **kw)
+            if (f := donor(c, own())) is None: return run(c, **kw)
             reuse_run(c, f, out_dir); return 'reused', 0.0, str(f)
     if long is not None and long.n:   # the cells no session holds first (after the begun ones): a slot takes one as the
         first = {c.key for c in todo if c.key in resume or long.over(hours.get(c.key, math.nan) * pace(c))}   # session starts,
@@ -1135,7 +1140,6 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             summary['failed'][c.key] = msg
             view.say(f"FAIL  {c.key}  {msg}")
         view.advance(c, 1.0)
-    if progress: tqdm.write(where)
     view = GridBar(f'reproduce {profile}', len(todo), progress, lambda: len(summary['done']) + len(summary['failed']),
                    None if jobs == 1 else f", {ex.name}, {jobs or 'all'} at a time, {threads} threads each")
     def fresh():   # cells finished trials made known (selected points' seed re-runs), not tried yet

@@ -1,9 +1,11 @@
 #!/bin/bash
 # The mechanism study (issue 13) on a CPU box, resumable like scripts/paper_grid.sh (it resumes begun cells and
-# skips finished ones; kill and rerun at will): Beauty's cells in the profile's order (the chosen FAME and its controls
-# first, `reproduce.CHOSEN`), then Toys'. Every cell takes its model's chosen point from the paper grid's runs
+# skips finished ones; kill and rerun at will): Toys' cells in the profile's order (the chosen FAME and its controls
+# first, `reproduce.CHOSEN`), then Beauty's. Every cell takes its model's chosen point from the paper grid's runs
 # (--tuned-from results/paper/runs), so a model not tuned yet on a dataset waits: the dry run says which; a cell the paper
-# grid already ran with the same config and seed takes that run (--reuse-from: Toys' fame, sasrec, fame-pre). JOBS cells at
+# grid already ran with the same config and seed takes that run (--reuse-from: Toys' fame, sasrec, fame-pre). Toys comes
+# first for that: its references are in, so each cell it trains is a variant that answers; Beauty's references are
+# trained here (the paper grid's Beauty runs predate bf16 and length chunks: another config). JOBS cells at
 # once (default 1, one thread each: on a 2-core box the other core runs `JOBS=1 scripts/paper_grid.sh`). Run it from the
 # checkout root, from a frozen worktree as the paper grid (DEVELOPERS.md). Data: $FAME_DATA, else ../shared/data/amazon.
 # Extra arguments go to the reproduction (e.g. --dry-run: each cell with its estimated CPU hours).
@@ -14,4 +16,4 @@ R=("$FAME" reproduce --profile mechanism --executor local --jobs "${JOBS:-1}" --
    --tuned-from "$PWD/results/paper/runs" --reuse-from "$PWD/results/paper/runs" --out-dir "$PWD/results/mechanism" --figures-dir "$PWD/results/mechanism/figures"
    --data-dir "${FAME_DATA:-$(dirname "$PWD")/shared/data/amazon}"
    ${FAME_UNTIL:+--until "$FAME_UNTIL"})   # FAME_UNTIL: start only cells that end by then (scripts/grid.sh start --until)
-"${R[@]}" --datasets beauty toys "$@"   # one reproduction, dataset by dataset (`run_order`): no core waits for Beauty's last cell
+"${R[@]}" --datasets toys beauty "$@"   # one reproduction, dataset by dataset (`run_order`): no core waits for Toys' last cell
