@@ -1007,7 +1007,8 @@ def run_index(dirs) -> list[tuple[Path, str, dict]]:
     return out
 
 def same_run(cell:Cell, index, data_dir=None) -> Path|None:
-    "The first run of `index` (`run_index`) that trained exactly what `cell` would (`cell_config`), else None."
+    """The first run of `index` (`run_index`) that trained exactly what `cell` would (`cell_config`), else None. The
+    dataset is compared by name: the grids are taken to read the same files (one data dir)."""
     want = cell_config(cell, data_dir)
     return next((f for f, ds, cfg in index if ds == cell.dataset and cfg == want), None)
 
@@ -1099,7 +1100,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             o = first.setdefault((c.dataset, json.dumps(cell_config(c, data_dir), sort_keys=True)), c.key)
             if o != c.key: twins[c.key] = o; print(f"twin  {c.key} <- {o} (its copy, once that one has run)")
         todo = [c for c in todo if c.key not in twins]
-        dry_run_report([c for c in cells if c.key not in summary['reused'] and c.key not in twins], todo, ex, out_dir, tuned_runs, data_dir, select='select' in PROFILES[profile], long=long)
+        dry_run_report([c for c in cells if c.key not in summary['reused'] and c.key not in twins], todo, ex, out_dir,
+                       tuned_runs, data_dir, select='select' in PROFILES[profile], long=long)
         if analyses and aggregate: _dry_run_analyses(profile, todo, out_dir, figures_dir, data_dir, device, redo_analyses)
         return summary
     result = lambda c: out_dir/'runs'/f'{c.key}.json'
