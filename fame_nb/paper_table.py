@@ -1274,7 +1274,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
-def _beside(f:Path, kind:str) -> pd.DataFrame|None:
+def _beside_file(f:Path, kind:str) -> pd.DataFrame|None:
     "The `<out>_<kind>.csv` written with the comparison file `f` (`<out>_improvement.csv`), or None: absent, empty, or `f` not so named."
     q = f.with_name(f.name.replace('_improvement', f'_{kind}'))
     return pd.read_csv(q) if q != f and q.exists() and q.read_text().strip() else None
@@ -1288,7 +1288,7 @@ def verdict_markdown(path) -> str:
     imp = pd.read_csv(f)
     lines = verdict(imp, 'masked') + verdict(imp, 'unmasked')
     if not lines: return ''
-    vs, mt, bu, pg = (_beside(f, k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining'))
+    vs, mt, bu, pg = (_beside_file(f, k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining'))
     both = lambda x: verdict(x, 'masked') + verdict(x, 'unmasked') if x is not None and len(x) else []
     back, pre = both(vs), both(pg)
     fit = matched_fit(mt) if mt is not None and len(mt) else pd.DataFrame(columns=MATCHED_FIT_COLUMNS)
@@ -1366,7 +1366,7 @@ def glance_markdown(path, alpha:float=0.05, min_seeds:int=3) -> str:
     if not f.exists() or not f.read_text().strip(): return ''
     imp = pd.read_csv(f)
     if not len(imp): return ''
-    frames = {k: x for k, _ in GLANCE[1:] if (x := _beside(f, k)) is not None} | {'improvement': imp}
+    frames = {k: x for k, _ in GLANCE[1:] if (x := _beside_file(f, k)) is not None} | {'improvement': imp}
     if 'wins' in frames: frames['wins'] = _text_frame(frames['wins'])
     cols = [(kind, pr) for kind, _ in GLANCE if kind in frames and len(frames[kind]) for pr in ('masked', 'unmasked')]
     head = ['dataset', 'model'] + [f"{dict(GLANCE)[k]}, {PROTOCOL_NAMES[pr]}" for k, pr in cols]
