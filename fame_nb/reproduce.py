@@ -21,7 +21,7 @@ __all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN'
            'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun',
            'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'machine_paces',
            'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots', 'lease_order',
-           'cell_config', 'run_index', 'same_run', 'reuse_run', 'reproduce', 'run_tables', 'run_analyses',
+           'cell_config', 'run_index', 'same_run', 'reuse_run', 'reproduce', 'run_tables', 'grid_left', 'run_analyses',
            'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
@@ -203,7 +203,8 @@ PROFILES = {
     'mechanism': dict(datasets=['beauty', 'toys', 'sports', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
                       variants=[*CHOSEN, 'sasrec', 'fame', *ABLATIONS, 'fame-pre', 'sasrec-text', *SPARSE, *MECHANISM],
                       base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), tuned=dict(profile='paper', keys=('lr', 'dropout'), whole=CHOSEN, source=CHOSEN_FROM), optional=['ml-20m'],
-                      analyses=dict(knockout={}, mechanism={}, interpret=interpret_on('beauty'), cost=COST_GPU)),   # knockout first: mechanism reads it
+                      analyses=dict(knockout={}, mechanism=dict(text_baselines='reference', tuned_runs='paper'),   # knockout first: mechanism reads it;
+                                    interpret=interpret_on('beauty'), cost=COST_GPU)),   # beside: the text baselines, the tuned grid (what is left)
     # the paper's H x N figure, each point retuned (issue 13, item 4): FAME at H, N in {1, 2, 4, 8} and SASRec at the
     # same H, 4 trials of lr x dropout each (`paper_trials`; heads and experts are the variant's, not drawn), the chosen
     # trial re-run with 3 seeds; meant for the mechanism study's out-dir, whose analysis reads it
@@ -1185,9 +1186,31 @@ def run_tables(out_dir=None, figures_dir=None):
     try: execute('tables', out_dir/'tables.ipynb', dict(results_dir=str(out_dir), figures_dir=str(figures_dir)))
     finally: make_portable(_written_since(out_dir, t0), out_dir)
 
+# %% ../nbs/08_reproduce.ipynb #e1a2b3c2
+def grid_left(profile:str, out_dir, tuned_runs=None, reuse_from=None, datasets=None, data_dir=None) -> list[dict]:
+    """The cells of `profile` (on `datasets`) with no result in out_dir/runs, in `reproduce`'s order, as dicts: `cell`,
+    `key`, `dataset`, `variant`, `seed`, `action` ('train', 'copy' or 'twin') and `source` (the run a copy takes, the key of
+    the cell a twin copies; '' to train). `reuse_from` as `reproduce`'s: without it every cell trains. The dry run's
+    `run` / `reuse` / `twin` lines."""
+    out_dir = Path(out_dir)
+    reuse_from = [reuse_from] if isinstance(reuse_from, (str, Path)) else list(reuse_from or ())
+    cells = grid(profile, datasets, out_dir=out_dir, tuned_runs=tuned_runs)
+    todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, model_order(profile),
+                     [c.dataset for c in cells])
+    index = run_index(reuse_from) + (run_index([out_dir/'runs']) if reuse_from and (out_dir/'runs').is_dir() else [])
+    first, out = {}, []
+    for c in todo:
+        action, src = 'train', ''
+        if reuse_from and (f := same_run(c, index, data_dir)) is not None: action, src = 'copy', str(f)
+        elif reuse_from:
+            o = first.setdefault((c.dataset, json.dumps(cell_config(c, data_dir), sort_keys=True)), c.key)
+            if o != c.key: action, src = 'twin', o
+        out.append(dict(cell=c, key=c.key, dataset=c.dataset, variant=c.variant, seed=c.seed, action=action, source=src))
+    return out
+
 # %% ../nbs/08_reproduce.ipynb #75114f8c
 _READS_RUNS = ('mechanism', 'knockout')   # analyses that read the grid's runs/*.json: every result is one of their inputs
-_BESIDE_RUNS = ('text_baselines',)        # parameters naming another grid beside this one: its runs/*.json are inputs too
+_BESIDE_RUNS = ('text_baselines', 'tuned_runs')   # parameters naming another grid beside this one: its runs/*.json are inputs too
 
 @functools.lru_cache(maxsize=None)
 def _declared(name:str) -> frozenset:
