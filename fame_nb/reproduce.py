@@ -19,10 +19,10 @@ __all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN'
            'searched_range', 'model_probes', 'probe_values', 'edge_probes', 'is_probe', 'selected_cells',
            'experiments_dir', 'execute', 'cell_parameters', 'param_config', 'run_result', 'plain_command', 'run_cell',
            'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun',
-           'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'machine_paces',
-           'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots', 'lease_order',
-           'cell_config', 'run_index', 'same_run', 'reuse_run', 'reproduce', 'run_tables', 'grid_left', 'run_analyses',
-           'show_figure']
+           'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'expected_epochs',
+           'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots',
+           'lease_order', 'cell_config', 'run_index', 'same_run', 'reuse_run', 'reproduce', 'run_tables', 'grid_left',
+           'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 ESASREC = dict(n_layers=1, n_heads=1, dropout=0.2, loss='sampled', n_negatives=256, lr=1e-3)   # the eSASRec benchmark's SASRec, below
@@ -782,9 +782,11 @@ class GridBar:
     """The terminal view of a grid with `progress` (a silent one without): `say` writes a line above the bar, `on(c)` the
     hooks an in-process executor gives cell `c` (its start and each epoch line, prefixed with its key and counted against its
     epoch cap), `advance` credits a cell's share, `grow` adds the cells finished trials made known. `finished()`: how many
-    cells are done or failed; `each`: what the postfix says of the executor (None: one cell at a time, the postfix names it)."""
-    def __init__(self, desc, total, progress=True, finished=lambda: 0, each=None):
+    cells are done or failed; `each`: what the postfix says of the executor (None: one cell at a time, the postfix names it);
+    `expected`: {cell key: the epochs it is expected to run} (`expected_epochs`; else its epoch cap)."""
+    def __init__(self, desc, total, progress=True, finished=lambda: 0, each=None, expected=None):
         self.progress, self.finished, self.each, self.lock, self.credit = progress, finished, each, threading.Lock(), {}
+        self.expected = dict(expected or {})
         self.bar = tqdm(total=total, desc=desc, unit='cell', disable=not progress, smoothing=0,   # ETA: the mean pace so far
                         bar_format='{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]')
     def say(self, msg):
@@ -803,7 +805,7 @@ class GridBar:
         def epoch(line):
             m = re.match(r'epoch\s+(\d+)(.*)', line)
             self.say(f"{c.key}  epoch {m[1]:>3}/{c.epochs}{m[2]}")
-            self.advance(c, 0.9 * min(int(m[1]) / max(c.epochs, 1), 1))
+            self.advance(c, 0.9 * min(int(m[1]) / max(min(self.expected.get(c.key, c.epochs), c.epochs), 1), 1))
         return dict(on_epoch=epoch, on_start=lambda: (self.say(f"start {c.key}"), self.advance(c, 0.0)))
     def grow(self, n): self.bar.total += n; self.bar.refresh()
     def close(self): self.bar.close()
@@ -833,6 +835,22 @@ def dry_run_prices(cells, out_dir, tuned_runs=None, data_dir=None) -> tuple[dict
     runs, why = _pricing_runs(out_dir, tuned_runs)
     if runs is None: return {}, why
     return price(cells, runs, _scales({c.dataset for c in cells}, runs, data_dir)), f'{len(runs)} finished runs'
+
+def expected_epochs(cells, out_dir, tuned_runs=None) -> dict:
+    """{cell key: the epochs it is expected to run}, as `paper_table.run_hours` counts them: the mean of its variant's
+    finished runs on its dataset (other seeds), else `paper_table.trial_epochs` at its lr; a cell nothing estimates is
+    left out (`GridBar` then counts its epoch cap)."""
+    from fame_nb.paper_table import trial_epochs
+    from fame_nb.train import TrainConfig
+    runs, _ = _pricing_runs(out_dir, tuned_runs)
+    if runs is None or not cells: return {}
+    out = {}
+    for c in cells:
+        same = runs[(runs.dataset == c.dataset) & (runs.variant == c.variant)]
+        e = float(same.epochs_run.mean()) if len(same) else trial_epochs(runs, list(dict.fromkeys([c.base, c.model])),
+                                                                            float(c.overrides.get('lr', TrainConfig.lr)))[0]
+        if not math.isnan(e): out[c.key] = e
+    return out
 
 def machine_paces(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:int=10, min_epochs:int=3) -> dict:
     """How many times the priced seconds per epoch this machine takes now, with whatever else runs on it (> 1: slower
@@ -1144,11 +1162,13 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             view.say(f"FAIL  {c.key}  {msg}")
         view.advance(c, 1.0)
     view = GridBar(f'reproduce {profile}', len(todo), progress, lambda: len(summary['done']) + len(summary['failed']),
-                   None if jobs == 1 else f", {ex.name}, {jobs or 'all'} at a time, {threads} threads each")
+                   None if jobs == 1 else f", {ex.name}, {jobs or 'all'} at a time, {threads} threads each",
+                   expected_epochs(todo, out_dir, tuned_runs) if progress else None)
     def fresh():   # cells finished trials made known (selected points' seed re-runs), not tried yet
         new = [c for c in cells_now() if c.key not in tried and not result(c).exists()]
         summary['cells'] += [c.key for c in new if c.key not in summary['cells']]
         new = reuse(new); view.grow(len(new)); price(new)
+        if progress and new: view.expected.update(expected_epochs(new, out_dir, tuned_runs))
         return new
     tried = set()
     def more():   # after each finished cell: the seed re-runs its trial made known start in the slot it left, and a
