@@ -786,7 +786,7 @@ class GridBar:
     `expected`: {cell key: the epochs it is expected to run} (`expected_epochs`; else its epoch cap)."""
     def __init__(self, desc, total, progress=True, finished=lambda: 0, each=None, expected=None):
         self.progress, self.finished, self.each, self.lock, self.credit = progress, finished, each, threading.Lock(), {}
-        self.expected = dict(expected or {})
+        self.expected, self.seen = dict(expected or {}), set()
         self.bar = tqdm(total=total, desc=desc, unit='cell', disable=not progress, smoothing=0,   # ETA: the mean pace so far
                         bar_format='{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]')
     def say(self, msg):
@@ -802,10 +802,14 @@ class GridBar:
     def on(self, c) -> dict:
         "`c`'s hooks for an in-process executor: its start line, and each of fit's `epoch  N  loss ...` lines as `<key>  epoch  N/<cap> ...`."
         if not self.progress: return {}
+        share = lambda e: 0.9 * min(e / max(min(self.expected.get(c.key, c.epochs), c.epochs), 1), 1)
         def epoch(line):
             m = re.match(r'epoch\s+(\d+)(.*)', line)
             self.say(f"{c.key}  epoch {m[1]:>3}/{c.epochs}{m[2]}")
-            self.advance(c, 0.9 * min(int(m[1]) / max(min(self.expected.get(c.key, c.epochs), c.epochs), 1), 1))
+            if c.key not in self.seen and self.progress:   # a resumed cell: its earlier epochs were not done in this run's
+                self.seen.add(c.key)                       # time, so they count as done but not in the pace (tqdm's `initial`)
+                with self.lock: self.bar.initial += share(int(m[1]) - 1)
+            self.advance(c, share(int(m[1])))
         return dict(on_epoch=epoch, on_start=lambda: (self.say(f"start {c.key}"), self.advance(c, 0.0)))
     def grow(self, n): self.bar.total += n; self.bar.refresh()
     def close(self): self.bar.close()
