@@ -21,8 +21,8 @@ __all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN'
            'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun',
            'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'expected_epochs',
            'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots',
-           'lease_order', 'cell_config', 'run_index', 'same_run', 'reuse_run', 'reproduce', 'run_tables', 'grid_left',
-           'run_analyses', 'show_figure']
+           'lease_order', 'cell_config', 'run_index', 'same_run', 'config_twins', 'reuse_run', 'reproduce',
+           'run_tables', 'grid_left', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 ESASREC = dict(n_layers=1, n_heads=1, dropout=0.2, loss='sampled', n_negatives=256, lr=1e-3)   # the eSASRec benchmark's SASRec, below
@@ -806,8 +806,8 @@ class GridBar:
         def epoch(line):
             m = re.match(r'epoch\s+(\d+)(.*)', line)
             self.say(f"{c.key}  epoch {m[1]:>3}/{c.epochs}{m[2]}")
-            if c.key not in self.seen and self.progress:   # a resumed cell: its earlier epochs were not done in this run's
-                self.seen.add(c.key)                       # time, so they count as done but not in the pace (tqdm's `initial`)
+            if c.key not in self.seen:   # a resumed cell's earlier epochs were not done in this run's time:
+                self.seen.add(c.key)     # they count as done, not in the pace (tqdm's `initial`)
                 with self.lock: self.bar.initial += share(int(m[1]) - 1)
             self.advance(c, share(int(m[1])))
         return dict(on_epoch=epoch, on_start=lambda: (self.say(f"start {c.key}"), self.advance(c, 0.0)))
@@ -1035,6 +1035,15 @@ def same_run(cell:Cell, index, data_dir=None) -> Path|None:
     want = cell_config(cell, data_dir)
     return next((f for f, ds, cfg in index if ds == cell.dataset and cfg == want), None)
 
+def config_twins(cells, data_dir=None) -> dict[str, str]:
+    """{key: the key of the first cell before it of the same dataset and config (`cell_config`)} over `cells` in their
+    order: the cells that, with `reuse_from`, copy another cell's run once it has run instead of training."""
+    first, out = {}, {}
+    for c in cells:
+        o = first.setdefault((c.dataset, json.dumps(cell_config(c, data_dir), sort_keys=True)), c.key)
+        if o != c.key: out[c.key] = o
+    return out
+
 def reuse_run(cell:Cell, run:Path, out_dir) -> Path:
     """Write `run` as `cell`'s result in out_dir/runs: its JSON, with `variant` the cell's overrides and `reused_from`
     its path relative to that folder and its own variant. Atomic: a reader sees no result or the whole one."""
@@ -1118,10 +1127,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     todo = reuse(todo)
     if dry_run:
         if summary['waiting']: print(f"wait  {', '.join(summary['waiting'])}: not tuned yet in {tuned_runs}")
-        first, twins = {}, {}   # with reuse_from: a cell of the same config as one before it copies that one's run
-        for c in todo if reuse_from else []:
-            o = first.setdefault((c.dataset, json.dumps(cell_config(c, data_dir), sort_keys=True)), c.key)
-            if o != c.key: twins[c.key] = o; print(f"twin  {c.key} <- {o} (its copy, once that one has run)")
+        twins = config_twins(todo, data_dir) if reuse_from else {}   # copy the run of a cell before them
+        for k, o in twins.items(): print(f"twin  {k} <- {o} (its copy, once that one has run)")
         todo = [c for c in todo if c.key not in twins]
         dry_run_report([c for c in cells if c.key not in summary['reused'] and c.key not in twins], todo, ex, out_dir,
                        tuned_runs, data_dir, select='select' in PROFILES[profile], long=long)
@@ -1222,15 +1229,11 @@ def grid_left(profile:str, out_dir, tuned_runs=None, reuse_from=None, datasets=N
     todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, model_order(profile),
                      [c.dataset for c in cells])
     index = run_index(reuse_from) + (run_index([out_dir/'runs']) if reuse_from and (out_dir/'runs').is_dir() else [])
-    first, out = {}, []
-    for c in todo:
-        action, src = 'train', ''
-        if reuse_from and (f := same_run(c, index, data_dir)) is not None: action, src = 'copy', str(f)
-        elif reuse_from:
-            o = first.setdefault((c.dataset, json.dumps(cell_config(c, data_dir), sort_keys=True)), c.key)
-            if o != c.key: action, src = 'twin', o
-        out.append(dict(cell=c, key=c.key, dataset=c.dataset, variant=c.variant, seed=c.seed, action=action, source=src))
-    return out
+    copies = {c.key: str(f) for c in todo if reuse_from and (f := same_run(c, index, data_dir)) is not None}
+    twins = config_twins([c for c in todo if c.key not in copies], data_dir) if reuse_from else {}
+    return [dict(cell=c, key=c.key, dataset=c.dataset, variant=c.variant, seed=c.seed,
+                 action='copy' if c.key in copies else 'twin' if c.key in twins else 'train', source=copies.get(c.key) or twins.get(c.key, ''))
+            for c in todo]
 
 # %% ../nbs/08_reproduce.ipynb #75114f8c
 _READS_RUNS = ('mechanism', 'knockout')   # analyses that read the grid's runs/*.json: every result is one of their inputs
