@@ -23,8 +23,8 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published',
            'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen',
            'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict', 'recipe_ablation', 'verdict', 'claim_verdict',
-           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'paper_table', 'verdict_markdown',
-           'beauty_reading', 'glance_markdown']
+           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'fame_wins_from', 'paper_table',
+           'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -1213,6 +1213,37 @@ def tuning_figure(runs, chosen, trials, sh, path):
     fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
 
 # %% ../nbs/15_paper_table.ipynb #9454980b
+def _chosen_points(runs_dir, plan:dict) -> tuple:
+    "(runs of `plan`'s models in `runs_dir`, their chosen points (`choose`), `summarise`'s frame, `improvement`'s): what every table here starts from."
+    trials, derived = plan['trials'], plan.get('derived', {})
+    runs = load_runs(runs_dir)
+    runs = runs[runs.model.isin(set(trials) | set(derived))] if len(runs) else runs
+    chosen = choose(runs, trials, derived, datasets=plan.get('datasets'), probes=plan.get('probes'))
+    sm = summarise(runs, chosen, plan.get('seeds'))
+    return runs, chosen, sm, improvement(runs, sm) if len(sm) else pd.DataFrame(columns=IMPROVEMENT_COLUMNS)
+
+def _reference_runs(reference_dir) -> pd.DataFrame:
+    "The `reference` profile's runs (`load_runs`), or an empty frame where there is no such folder."
+    return load_runs(reference_dir) if reference_dir and Path(reference_dir).is_dir() else pd.DataFrame(columns=['dataset'])
+
+def _changes_and_wins(runs, chosen, sm, imp, ref, **kw) -> tuple:
+    "(`against_chosen` history masked, the same not masked, each against its protocol's best baseline; `fame_wins` of both, `kw` its own)."
+    best = {pr: {r.dataset: r.baseline for r in imp[imp.protocol == pr].itertuples(index=False)} for pr in PROTOCOLS}   # per dataset
+    ac, acu = (against_chosen(runs, chosen, ref, pr, best=best[pr]) if len(ref) else pd.DataFrame(columns=CHANGE_COLUMNS)
+               for pr in ('masked', 'unmasked'))
+    wins = pd.concat([fame_wins(imp, x, protocol=pr, summary=sm, text=text_runs(ref, pr), **kw)
+                      for pr, x in (('masked', ac), ('unmasked', acu))], ignore_index=True)
+    return ac, acu, wins
+
+def fame_wins_from(runs_dir, reference_dir=None, profile:str='paper', plan=None, alpha:float=0.05, min_seeds:int=5) -> pd.DataFrame:
+    """`paper_table`'s `<out>_wins.csv` (its "A FAME that wins?", `wins_verdict` says it in words) without the rest of
+    the table: every FAME recipe against the best tuned baseline under both protocols, from the tuned grid's runs in
+    `runs_dir` and the `reference` profile's in `reference_dir` (the chosen points with overrides, the baselines given
+    text); a win as `fame_wins` counts it (`alpha`, `min_seeds`). The mechanism study (experiments/mechanism.ipynb)
+    answers issue 13's last question with it."""
+    runs, chosen, sm, imp = _chosen_points(runs_dir, plan or plan_of(profile))
+    return _changes_and_wins(runs, chosen, sm, imp, _reference_runs(reference_dir), alpha=alpha, min_seeds=min_seeds)[2]
+
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
                 reference_dir=None) -> dict:
     """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
@@ -1224,12 +1255,8 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     (`against_chosen`). Returns the frames."""
     plan = plan or plan_of(profile)
     trials, derived = plan['trials'], plan.get('derived', {})
-    runs = load_runs(runs_dir)
-    runs = runs[runs.model.isin(set(trials) | set(derived))] if len(runs) else runs
     none = lambda cols: pd.DataFrame(columns=cols)
-    chosen = choose(runs, trials, derived, datasets=plan.get('datasets'), probes=plan.get('probes'))
-    sm = summarise(runs, chosen, plan.get('seeds'))
-    imp = improvement(runs, sm) if len(sm) else none(IMPROVEMENT_COLUMNS)
+    runs, chosen, sm, imp = _chosen_points(runs_dir, plan)
     vs = improvement(runs, sm, baseline='sasrec') if len(sm) else none(IMPROVEMENT_COLUMNS)
     pg = pretraining_gain(runs, chosen, derived) if len(runs) else none(IMPROVEMENT_COLUMNS)
     sh = sharpness(runs, chosen, trials) if len(runs) else none(SHARPNESS_COLUMNS)
@@ -1246,13 +1273,9 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     mt = matched(runs, trials)
     fit = matched_fit(mt)
     ap = against_published(sm) if len(sm) else none(['dataset'])
-    ref = load_runs(reference_dir) if reference_dir and Path(reference_dir).is_dir() else none(['dataset'])
+    ref = _reference_runs(reference_dir)
     rc = against_recipe(runs, chosen, ref) if len(ref) else none(RECIPE_COLUMNS)
-    best = {pr: {r.dataset: r.baseline for r in imp[imp.protocol == pr].itertuples(index=False)} for pr in PROTOCOLS}   # per dataset
-    ac = against_chosen(runs, chosen, ref, best=best['masked']) if len(ref) else none(CHANGE_COLUMNS)
-    acu = against_chosen(runs, chosen, ref, 'unmasked', best=best['unmasked']) if len(ref) else none(CHANGE_COLUMNS)
-    wins = pd.concat([fame_wins(imp, x, protocol=pr, summary=sm, text=text_runs(ref, pr))
-                      for pr, x in (('masked', ac), ('unmasked', acu))], ignore_index=True)
+    ac, _, wins = _changes_and_wins(runs, chosen, sm, imp, ref)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
