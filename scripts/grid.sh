@@ -15,7 +15,8 @@
 #                                                  the default where no paper checkpoint is here (--long-any: any cell)
 #   scripts/grid.sh start-reference [ARGS]         the published recipes under our protocol (scripts/reference_grid.sh,
 #                                                  one cell at a time, JOBS=2 in the environment: two; ARGS go to it, e.g.
-#                                                  --datasets sports), from a worktree of its own ($REFTREE, default
+#                                                  --datasets sports, or --queue: the cells the issues still need,
+#                                                  scripts/reference_queue.txt), from a worktree of its own ($REFTREE, default
 #                                                  /tmp/reftree): beside a paper grid
 #   scripts/grid.sh stop [GRID...]                 every process of a grid this script started (kernels included);
 #                                                  GRID (paper, mechanism, reference): only those
