@@ -6,15 +6,14 @@
 # (which renews /tmp/gridtree) leaves it alone; `status` shows it and `stop` stops it with the others.
 # Commit what lands with `RUNS=results/reference/runs scripts/commit_runs.sh` (the paper table reads them).
 # Data: $FAME_DATA, else ../shared/data/amazon. Extra arguments go to the reproduction (e.g. --dry-run).
-HERE=$(cd "$(dirname "$0")" && pwd)   # this script's folder (the frozen worktree's): its queue file
-cd "${FAME_ROOT:-$(dirname "$0")/..}" || exit 1
-export OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296
-#
 #   scripts/reference_grid.sh --queue [FILE] [ARGS]   the lines of FILE (default scripts/reference_queue.txt, beside this
 #                                                    script: the frozen worktree's copy), in order: `<dataset> <seeds,
 #                                                    comma-separated> <variant>` each, one reproduction a line (JOBS cells
 #                                                    at once within a line); a line's finished cells are skipped, so the
 #                                                    same queue runs again until all is done. ARGS go to each line's run
+HERE=$(cd "$(dirname "$0")" && pwd)   # this script's folder (the frozen worktree's): its queue file
+cd "${FAME_ROOT:-$(dirname "$0")/..}" || exit 1
+export OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296
 FAME=${FAME:-.venv/bin/fame-nb}
 reproduce() {
   "$FAME" reproduce --profile reference --executor local --jobs "${JOBS:-1}" --cpus-per-cell 1 --no-aggregate \
