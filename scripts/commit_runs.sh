@@ -6,7 +6,7 @@
 # and the folder beside the checkout that holds the data); for the paper grid, then the regenerated paper table, the
 # knockouts of the FAME runs that landed, the mechanism notebook's answer from these runs (results/paper/mechanism.md),
 # each committed only when it changed, and the README, which quotes them (for the published recipes, the table, that
-# answer, which reads their baselines given text, and the README); for the mechanism study's grid, its runs, then
+# answers of both grids, which read their baselines given text, and the README); for the mechanism study's grid, its runs, then
 # the same two analyses of them into results/mechanism/ (its answer so far: results/mechanism/mechanism.md). A run still
 # running has a notebook but no JSON: it is left alone. A grid started by hand from another worktree: GRIDTREE=<it>.
 # Run it from anywhere; data: $FAME_DATA, else ../shared/data/amazon.
@@ -39,33 +39,37 @@ case "$RUNS" in
       --data-dir "$DATA" $([ -d results/reference/runs ] && echo --reference-runs results/reference/runs) > /dev/null || exit 1
     git add results/paper_table* figures/paper_table*.png
     git commit -q -m "${RUNS%/runs}: ${names[*]}" -- "$RUNS" results/paper_table* figures/paper_table*.png && git log --oneline -1
-    # of the published recipes' runs, the paper grid's mechanism answer reads the baselines given text (its
-    # `text_baselines`): that analysis alone re-runs, into results/paper
-    [ "$RUNS" = results/reference/runs ] && { OUT=results/paper; which=mechanism; };;
+    # of the published recipes' runs, both mechanism answers read the baselines given text (`text_baselines`), and the
+    # study's also the recipes' runs ("A FAME that wins?"): that analysis alone re-runs, into results/paper and
+    # results/mechanism (where the study has runs)
+    [ "$RUNS" = results/reference/runs ] && { OUT="results/paper$([ -d results/mechanism/runs ] && echo ' results/mechanism')"; which=mechanism; };;
   results/mechanism/runs) git commit -q -m "results/mechanism: ${names[*]}" -- "$RUNS" && git log --oneline -1;;
   *) git commit -q -m "$(basename "$(dirname "$RUNS")"): ${names[*]}" -- "$RUNS" && git log --oneline -1; exit;;
 esac
-OUT=${OUT:-${RUNS%/runs}}; PROFILE=$(basename "$OUT")   # results/paper: the paper profile's analyses; results/mechanism: the study's
-# the profile's analyses (08_reproduce `run_analyses`, into $OUT): the knockouts of the FAME checkpoints that landed
+OUT=${OUT:-${RUNS%/runs}}   # results/paper: the paper profile's analyses; results/mechanism: the study's
+# each profile's analyses (08_reproduce `run_analyses`, into its folder): the knockouts of the FAME checkpoints that landed
 # (experiments/knockout.ipynb probes only checkpoints it has not probed; the others keep their rows: checkpoints are not
 # committed, so a cell is probed on the machine that trained it or never), then the mechanism notebook on every run
 # (it reads knockout.csv); each committed when its tables changed. Then the README, which quotes both tables. redo: a
 # notebook restored below by git checkout is newer than a run that landed before it, and would count as up to date.
 changed() { [ -n "$(git status --porcelain -- "$@")" ]; }
 [ -n "$which" ] || { which=mechanism; printf '%s\n' "${names[@]}" | grep -q '__fame' && which="knockout mechanism"; }
-status=$(.venv/bin/python -c "import sys; from fame_nb.reproduce import run_analyses
-s = run_analyses('$PROFILE', out_dir='$OUT', figures_dir='$OUT/figures', data_dir='$DATA', progress=False, names='$which'.split(), redo=True)
-[print(k + ':', v) for k, v in s.items()]; sys.exit(not all(v.startswith(('done', 'up to date')) for v in s.values()))"); rc=$?
-echo "$status"
 shopt -s nullglob   # a figure an analysis did not draw is not a file to add
-for a in $which; do
-  grep -qE "^$a: (done|up to date)" <<< "$status" || continue   # failed: its notebook is $OUT/$a.failed.ipynb
-  .venv/bin/python tools/relpaths.py "$OUT/$a.ipynb" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" > /dev/null || exit 1
-  files=($OUT/$a.ipynb $OUT/$a.md $OUT/$a*.csv $OUT/figures/$a*.png)
-  if changed $OUT/$a*.csv $OUT/$a.md; then   # something measured or said anew
-    git add "${files[@]}"
-    git commit -q -m "$OUT: the $a analysis of the new runs" -- "${files[@]}" && git log --oneline -1
-  else git checkout -- "${files[@]}" 2>/dev/null; fi   # only re-executed: the committed copy stays
+rc=0
+for out in $OUT; do
+  status=$(.venv/bin/python -c "import sys; from fame_nb.reproduce import run_analyses
+s = run_analyses('$(basename "$out")', out_dir='$out', figures_dir='$out/figures', data_dir='$DATA', progress=False, names='$which'.split(), redo=True)
+[print(k + ':', v) for k, v in s.items()]; sys.exit(not all(v.startswith(('done', 'up to date')) for v in s.values()))") || rc=1
+  echo "$status"
+  for a in $which; do
+    grep -qE "^$a: (done|up to date)" <<< "$status" || continue   # failed: its notebook is $out/$a.failed.ipynb
+    .venv/bin/python tools/relpaths.py "$out/$a.ipynb" --root "$PWD" --root "$GRIDTREE" --beside "$(dirname "$PWD")" > /dev/null || exit 1
+    files=($out/$a.ipynb $out/$a.md $out/$a*.csv $out/figures/$a*.png)
+    if changed $out/$a*.csv $out/$a.md; then   # something measured or said anew
+      git add "${files[@]}"
+      git commit -q -m "$out: the $a analysis of the new runs" -- "${files[@]}" && git log --oneline -1
+    else git checkout -- "${files[@]}" 2>/dev/null; fi   # only re-executed: the committed copy stays
+  done
 done
 readme
 exit $rc
