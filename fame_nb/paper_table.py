@@ -1227,13 +1227,13 @@ def _reference_runs(reference_dir) -> pd.DataFrame:
     return load_runs(reference_dir) if reference_dir and Path(reference_dir).is_dir() else pd.DataFrame(columns=['dataset'])
 
 def _changes_and_wins(runs, chosen, sm, imp, ref, **kw) -> tuple:
-    "(`against_chosen` history masked, the same not masked, each against its protocol's best baseline; `fame_wins` of both, `kw` its own)."
+    "(`against_chosen` history masked, against its best baseline; `fame_wins` of both protocols' `against_chosen`, `kw` its own)."
     best = {pr: {r.dataset: r.baseline for r in imp[imp.protocol == pr].itertuples(index=False)} for pr in PROTOCOLS}   # per dataset
     ac, acu = (against_chosen(runs, chosen, ref, pr, best=best[pr]) if len(ref) else pd.DataFrame(columns=CHANGE_COLUMNS)
                for pr in ('masked', 'unmasked'))
     wins = pd.concat([fame_wins(imp, x, protocol=pr, summary=sm, text=text_runs(ref, pr), **kw)
                       for pr, x in (('masked', ac), ('unmasked', acu))], ignore_index=True)
-    return ac, acu, wins
+    return ac, wins
 
 def fame_wins_from(runs_dir, reference_dir=None, profile:str='paper', plan=None, alpha:float=0.05, min_seeds:int=5) -> pd.DataFrame:
     """`paper_table`'s `<out>_wins.csv` (its "A FAME that wins?", `wins_verdict` says it in words) without the rest of
@@ -1242,7 +1242,7 @@ def fame_wins_from(runs_dir, reference_dir=None, profile:str='paper', plan=None,
     text); a win as `fame_wins` counts it (`alpha`, `min_seeds`). The mechanism study (experiments/mechanism.ipynb)
     answers issue 13's last question with it."""
     runs, chosen, sm, imp = _chosen_points(runs_dir, plan or plan_of(profile))
-    return _changes_and_wins(runs, chosen, sm, imp, _reference_runs(reference_dir), alpha=alpha, min_seeds=min_seeds)[2]
+    return _changes_and_wins(runs, chosen, sm, imp, _reference_runs(reference_dir), alpha=alpha, min_seeds=min_seeds)[1]
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
                 reference_dir=None) -> dict:
@@ -1275,7 +1275,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     ap = against_published(sm) if len(sm) else none(['dataset'])
     ref = _reference_runs(reference_dir)
     rc = against_recipe(runs, chosen, ref) if len(ref) else none(RECIPE_COLUMNS)
-    ac, _, wins = _changes_and_wins(runs, chosen, sm, imp, ref)
+    ac, wins = _changes_and_wins(runs, chosen, sm, imp, ref)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),

@@ -30,12 +30,12 @@ if [ "${1:-}" = --queue ]; then
     [ -z "$ds" ] && continue
     [[ "$seeds" =~ ^[0-9]+(,[0-9]+)*$ && -n "$v" && -z "$rest" ]] || {
       echo "$queue:$n: want '<dataset> <seeds, comma-separated> <variant>', got: $line" >&2; exit 1; }
-    lines+=("$n $ds ${seeds//,/ } $v")
+    lines+=("$n $ds $seeds $v")
   done < "$queue"
   for l in "${lines[@]}"; do
-    read -r n ds rest <<< "$l"; v=${rest##* }; seeds=${rest% *}
+    read -r n ds seeds v <<< "$l"
     echo "queue $queue:$n: $ds, seeds $seeds, $v"
-    reproduce --datasets "$ds" --seeds $seeds --variants "$v" "$@" < /dev/null
+    reproduce --datasets "$ds" --seeds ${seeds//,/ } --variants "$v" "$@" < /dev/null
   done
   exit 0
 fi
