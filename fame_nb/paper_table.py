@@ -801,7 +801,7 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
     named = won[won.map(len) >= min_datasets]
     rule = f'better test NDCG@20, p < {alpha} across seeds, {min_seeds} seeds a side'
     out = [f"- {name}: " + (f"{', '.join(f'`{r}`' for r in named.index)} beat{'s' if len(named) == 1 else ''} the best tuned baseline "
-           f"significantly on {min_datasets} datasets or more ({rule}): a candidate for a named variant." if len(named) else
+           f"significantly on {min_datasets} datasets or more ({rule})" + _given_text(w, named.index, min_datasets, alpha, min_seeds) if len(named) else
            f"no FAME recipe beats the best tuned baseline significantly on {min_datasets} datasets ({w.recipe.nunique()} "
            f"tried; a win: {rule}).")]
     parts = w[w.recipe != 'FAME as tuned'].groupby('recipe').rel_pct.max()   # recipes with parts to take apart
@@ -817,6 +817,39 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
     return out
 
 def _most_seeds(g:pd.DataFrame) -> pd.Series: return g.loc[g.seeds.idxmax()]   # a recipe run at two points: the better seeded
+
+def _text_standing(g:pd.DataFrame, alpha:float, min_seeds:int) -> tuple[list, str]:
+    """A recipe with pre-training against the best baseline given the same text, per dataset, from its `fame_wins`
+    rows (one protocol; the run with the most seeds): (the datasets it wins on, as `fame_wins` counts a win, and the words)."""
+    won, words = [], []
+    for ds, d in g.groupby('dataset'):
+        t = d[d.text_baseline.map(lambda b: isinstance(b, str))]
+        if not len(t): words.append(f'not run on {ds}'); continue
+        r = _most_seeds(t)
+        tested = not math.isnan(float(r.p_text))
+        sig = tested and r.p_text < alpha
+        if sig and r.rel_text_pct > 0 and min(r.seeds, r.text_baseline_seeds) >= min_seeds: won.append(ds); word = 'a win'
+        elif sig and r.rel_text_pct > 0: word = f'better with fewer than {min_seeds} seeds a side'
+        elif sig: word = 'a loss'
+        else: word = 'no significant difference' if tested else 'no test'
+        words.append(f"{word} on {ds} ({r.rel_text_pct:+.2f}%" + (f", p {r.p_text:.2g})" if tested else ')'))
+    return won, ', '.join(words)
+
+def _given_text(w:pd.DataFrame, named, min_datasets:int, alpha:float, min_seeds:int) -> str:
+    """The end of the headline for `named` recipes: a recipe with pre-training is a candidate only where it also beats
+    the best baseline given the same text (text initialisation) on `min_datasets` datasets; else its wins may be the
+    text's, not FAME's. A recipe without pre-training needs no such comparison."""
+    pre = {r: _text_standing(w[w.recipe == r], alpha, min_seeds) for r in named if 'pretrain=' in r}
+    short = [r for r in pre if len(pre[r][0]) < min_datasets]
+    if not pre: return ': a candidate for a named variant.'
+    out = ('; given the same text (the best baseline with text initialisation, Welch p < ' + f'{alpha} across seeds), '
+           + '; '.join(f"`{r}`: {words}" for r, (_, words) in pre.items()))
+    if not short: return out + ': a candidate for a named variant.'
+    ok = [r for r in named if r not in short]
+    return (out + ': ' + (f"{', '.join(f'`{r}`' for r in ok)} a candidate for a named variant; " if ok else '')
+            + f"{', '.join(f'`{r}`' for r in short)} a candidate only against baselines without text (given the same text, "
+            + ', '.join(f"{len(pre[r][0])} dataset{'' if len(pre[r][0]) == 1 else 's'}" for r in short) + f" of the {min_datasets} a win needs).")
+
 
 def _part(name:str, rel:float, p:float) -> str:
     "'; <name> ±x.xx%, Welch p …': a part's own share in a recipe; '' without a test (a side with no std)."
