@@ -57,7 +57,7 @@ def _reproduce(a):
                   jobs=a.jobs, threads=a.threads, models=a.models, executor=a.executor, gpus_per_cell=a.gpus_per_cell,
                   ray_address=a.ray_address, runner=a.runner, aggregate=a.aggregate, tuned_runs=a.tuned_from,
                   until=until_time(a.until) if a.until else None, tiers=a.tiers, long_hours=a.long_hours, long_slots=a.long_slots,
-                  long_fit=a.long_fit, reuse_from=a.reuse_from)
+                  long_fit=a.long_fit, reuse_from=a.reuse_from, queue=a.queue)
     away = f", {len(s['elsewhere'])} run by another reproduction" if s.get('elsewhere') else ''   # claims: 08_reproduce
     if s.get('waiting'): print(f"waiting for the tuned grid's choice (--tuned-from): {', '.join(s['waiting'])}")
     later = f", {len(s['deferred'])} deferred (would end after --until)" if s.get('deferred') else ''
@@ -139,6 +139,9 @@ def parser() -> argparse.ArgumentParser:
                    "trained exactly (same dataset and whole config but the device) gets a copy of it instead of training")
     r.add_argument('--aggregate', action=argparse.BooleanOptionalAction, default=True,
                    help='run the tables (and the analyses) after the grid (default: yes)')
+    r.add_argument('--queue', metavar='FILE', help="run the cells a queue file names instead of the grid's (`<dataset> "
+                   "<seeds, comma-separated> <variant>` a line, `#` comments; e.g. scripts/reference_queue.txt), in its "
+                   "order, --jobs at a time across its lines")
     r.add_argument('--dry-run', action='store_true', help='list the cells (run / skip) and stop')
     r.add_argument('--until', metavar='WHEN', help="start only cells whose estimated time ends by WHEN (HH:MM local, "
                    "2026-12-02T08:20, or hours from now such as 2.5); defer the rest to the next reproduction")

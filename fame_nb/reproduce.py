@@ -21,8 +21,8 @@ __all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN'
            'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun',
            'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'expected_epochs',
            'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots',
-           'lease_order', 'cell_config', 'run_index', 'same_run', 'config_twins', 'reuse_run', 'reproduce',
-           'run_tables', 'grid_left', 'run_analyses', 'show_figure']
+           'lease_order', 'cell_config', 'run_index', 'same_run', 'config_twins', 'reuse_run', 'read_queue',
+           'queue_lines', 'reproduce', 'run_tables', 'grid_left', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 ESASREC = dict(n_layers=1, n_heads=1, dropout=0.2, loss='sampled', n_negatives=256, lr=1e-3)   # the eSASRec benchmark's SASRec, below
@@ -1059,11 +1059,37 @@ def reuse_run(cell:Cell, run:Path, out_dir) -> Path:
 
 
 # %% ../nbs/08_reproduce.ipynb #733542bb
+def read_queue(path) -> list[tuple[int, str, list[int], str]]:
+    """The lines of a queue file (scripts/reference_queue.txt): `<dataset> <seeds, comma-separated> <variant>`, after
+    which `#` starts a comment; blank lines skipped. [(line number, dataset, seeds, variant)]; a bad line raises, naming it."""
+    out = []
+    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
+        f = line.split('#', 1)[0].split()
+        if not f: continue
+        if len(f) != 3 or not re.fullmatch(r'\d+(,\d+)*', f[1]):
+            raise ValueError(f"{path}:{n}: want '<dataset> <seeds, comma-separated> <variant>', got: {line.strip()}")
+        out.append((n, f[0], [int(x) for x in f[1].split(',')], f[2]))
+    return out
+
+def queue_lines(profile:str, path, datasets=None, seeds=None, variants=None, epochs=None, patience=None, models=None,
+                tuned_runs=None) -> list[tuple[int, str, list[int], str]]:
+    """`read_queue(path)`, each line checked to be cells of `profile` (a dataset of it; `grid` resolves the variant and
+    its settings): a bad one raises `path:N: ...` before anything runs. The lines name the cells: `datasets`, `seeds`
+    and `variants` beside them raise."""
+    if datasets or seeds or variants: raise ValueError("queue (--queue): its lines name the cells; no datasets, seeds or variants beside it")
+    lines = read_queue(path)
+    for n, ds, ss, v in lines:
+        try:
+            if ds not in PROFILES[profile]['datasets']: raise KeyError(f"dataset {ds!r} is not one of profile {profile!r}'s: {', '.join(PROFILES[profile]['datasets'])}")
+            grid(profile, [ds], ss, [v], epochs, patience, models, tuned_runs=tuned_runs)
+        except (KeyError, ValueError) as e: raise ValueError(f"{path}:{n}: {_one_line(e)}") from None
+    return lines
+
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
               executor=None, gpus_per_cell=None, ray_address=None, runner='papermill', tuned_runs=None, until=None,
-              tiers=None, long_hours=None, long_slots=1, long_fit=False, reuse_from=None) -> dict:
+              tiers=None, long_hours=None, long_slots=1, long_fit=False, reuse_from=None, queue=None) -> dict:
     """Run every missing cell of the grid through an `executor` (`08a_executors`: 'serial', 'local' (the default when
     `jobs` > 1) or 'ray'), `jobs` at a time with `threads` torch threads (CPUs) each (`cell_threads`; Ray: 1, and
     `gpus_per_cell` of a GPU, on the cluster at `ray_address` or a local runtime), keep going past failures, then
@@ -1082,7 +1108,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     `until` takes the next such cell. `tiers`: the order of
     `run_order` ('DATASETS:MODELS' strings or (datasets, models) pairs). `reuse_from`: other grids' runs folders; a cell
     one of their runs stands for (`same_run`), or with them one of this grid's own finished runs (another variant of the
-    same config), gets a copy of it (`reuse_run`) and is not trained. Returns
+    same config), gets a copy of it (`reuse_run`) and is not trained. `queue`: a queue file (`read_queue`) whose lines'
+    cells run instead of `datasets` x `seeds` x `variants`, in the file's order (the begun ones first), `jobs` at a time
+    across its lines; every line is checked before anything runs. Returns
     done/skipped/reused/failed/elsewhere/deferred/waiting keys."""
     from fame_nb.executors import make_executor
     ex = make_executor(executor, jobs, threads, gpus_per_cell, ray_address, device)   # checks them all; starts nothing
@@ -1090,6 +1118,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     if runner not in RUNNERS: raise ValueError(f"runner={runner!r}: expected one of {', '.join(map(repr, RUNNERS))}")
     tuned_runs = Path(tuned_runs).absolute() if tuned_runs else None
     grid(profile, datasets, seeds, variants, epochs, patience, models, tuned_runs=tuned_runs)   # bad names fail here: nothing read, no kernel
+    lines = queue_lines(profile, queue, datasets, seeds, variants, epochs, patience, models, tuned_runs) if queue is not None else None
     tiers = [parse_tier(t) if isinstance(t, str) else t for t in tiers or ()]
     for ds, ms in tiers: grid(profile, ds and list(ds), variants=variants, models=ms and list(ms), tuned_runs=tuned_runs)
     if long_hours is not None and ex.name == 'ray': raise ValueError("long_hours (--long-hours): the local executor only; Ray's tasks share no slots")
@@ -1100,18 +1129,21 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     where, asked = f'results -> {out_dir}/, figures -> {figures_dir}/', dict(out_dir=str(out_dir), figures_dir=str(figures_dir))
     out_dir, figures_dir = out_dir.absolute(), figures_dir.absolute()      # here, once: not in the cells' threads
     data_dir = str(Path(data_dir).absolute()) if data_dir else data_dir
-    optional = set() if datasets else set(PROFILES[profile].get('optional', []))   # datasets asked for by name always run
+    optional = set() if datasets or lines is not None else set(PROFILES[profile].get('optional', []))   # datasets asked for by name always run
     missing = {d for d in optional if not _available(d, data_dir)}   # e.g. ML-20M: only when its files are present
-    def cells_now():
-        return [c for c in grid(profile, datasets, seeds, variants, epochs, patience, models, out_dir, tuned_runs)
-                if c.dataset not in missing]
+    def cells_now():   # a queue's: line by line, a cell two lines name once
+        cs = (grid(profile, datasets, seeds, variants, epochs, patience, models, out_dir, tuned_runs) if lines is None else
+              list({c.key: c for _, ds, ss, v in lines for c in grid(profile, [ds], ss, [v], epochs, patience, models, out_dir, tuned_runs)}.values()))
+        return [c for c in cs if c.dataset not in missing]
     cells = cells_now()
-    todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, model_order(profile, models),
-                     [c.dataset for c in cells], tiers)   # the grid's dataset order: a dataset with one cell left still comes first
+    todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
+    todo = (run_order(todo, out_dir, model_order(profile, models), [c.dataset for c in cells], tiers) if lines is None   # the grid's
+            else sorted(todo, key=lambda c: not begun(c, out_dir)))   # dataset order: a dataset with one cell left still comes first
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
                    reused=[], done=[], failed={}, elsewhere=[], deferred=[], executor=ex.name, jobs=jobs, threads=threads,
-                   gpus_per_cell=ex.gpus, waiting=_waiting(profile, datasets, variants, models, tuned_runs, missing), **asked)
-    if analyses is None: analyses = not (datasets or seeds or variants or models)
+                   gpus_per_cell=ex.gpus, waiting=_waiting(profile, datasets, variants, models, tuned_runs, missing) if lines is None else
+                   list(dict.fromkeys(w for _, ds, _, v in lines for w in _waiting(profile, [ds], [v], models, tuned_runs, missing))), **asked)
+    if analyses is None: analyses = not (datasets or seeds or variants or models or lines is not None)
     own = lambda: run_index([out_dir/'runs']) if reuse_from and (out_dir/'runs').is_dir() else []   # this grid's runs, now
     def donor(c, mine):   # a finished run of the other grids or, with them, of this one (`mine`; not c's own) that stands for `c`
         if not reuse_from: return None
