@@ -15,14 +15,14 @@ __all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN'
            'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE',
            'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'PACE_TTL_S',
            'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant', 'trial_strata',
-           'paper_trials', 'Cell', 'tuned_point', 'grid', 'selected_point', 'derived_source', 'eligible',
-           'searched_range', 'model_probes', 'probe_values', 'edge_probes', 'is_probe', 'selected_cells',
-           'experiments_dir', 'execute', 'cell_parameters', 'param_config', 'run_result', 'plain_command', 'run_cell',
-           'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release', 'holding', 'run_claimed', 'begun',
-           'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar', 'dry_run_prices', 'expected_epochs',
-           'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report', 'until_time', 'fits', 'LongSlots',
-           'lease_order', 'cell_config', 'run_index', 'same_run', 'config_twins', 'reuse_run', 'read_queue',
-           'queue_lines', 'reproduce', 'run_tables', 'grid_left', 'run_analyses', 'show_figure']
+           'paper_trials', 'Cell', 'tuned_point', 'grid', 'read_queue', 'queue_lines', 'selected_point',
+           'derived_source', 'eligible', 'searched_range', 'model_probes', 'probe_values', 'edge_probes', 'is_probe',
+           'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'param_config', 'run_result',
+           'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
+           'holding', 'run_claimed', 'begun', 'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar',
+           'dry_run_prices', 'expected_epochs', 'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report',
+           'until_time', 'fits', 'LongSlots', 'lease_order', 'cell_config', 'run_index', 'same_run', 'config_twins',
+           'reuse_run', 'reproduce', 'run_tables', 'grid_left', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 ESASREC = dict(n_layers=1, n_heads=1, dropout=0.2, loss='sampled', n_negatives=256, lr=1e-3)   # the eSASRec benchmark's SASRec, below
@@ -348,6 +348,33 @@ def grid(profile:str, datasets=None, seeds=None, variants=None, epochs=None, pat
         out += [c for c in selected_cells(profile, out_dir, datasets, epochs, patience)
                 if seeds is None or c.seed in seeds]
     return [c for c in out if not models or c.base in models]
+
+# %% ../nbs/08_reproduce.ipynb #5e0b7d42
+def read_queue(path) -> list[tuple[int, str, list[int], str]]:
+    """The lines of a queue file (scripts/reference_queue.txt): `<dataset> <seeds, comma-separated> <variant>`, after
+    which `#` starts a comment; blank lines skipped. [(line number, dataset, seeds, variant)]; a bad line raises, naming it."""
+    out = []
+    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
+        f = line.split('#', 1)[0].split()
+        if not f: continue
+        if len(f) != 3 or not re.fullmatch(r'\d+(,\d+)*', f[1]):
+            raise ValueError(f"{path}:{n}: want '<dataset> <seeds, comma-separated> <variant>', got: {line.strip()}")
+        out.append((n, f[0], [int(x) for x in f[1].split(',')], f[2]))
+    return out
+
+def queue_lines(profile:str, path, datasets=None, seeds=None, variants=None, epochs=None, patience=None, models=None,
+                tuned_runs=None) -> list[tuple[int, str, list[int], str]]:
+    """`read_queue(path)`, each line checked to be cells of `profile` (a dataset of it; `grid` resolves the variant and
+    its settings): a bad one raises `path:N: ...` before anything runs. The lines name the cells: `datasets`, `seeds`
+    and `variants` beside them raise."""
+    if datasets or seeds or variants: raise ValueError("queue (--queue): its lines name the cells; no datasets, seeds or variants beside it")
+    lines = read_queue(path)
+    for n, ds, ss, v in lines:
+        try:
+            if ds not in PROFILES[profile]['datasets']: raise KeyError(f"dataset {ds!r} is not one of profile {profile!r}'s: {', '.join(PROFILES[profile]['datasets'])}")
+            grid(profile, [ds], ss, [v], epochs, patience, models, tuned_runs=tuned_runs)
+        except (KeyError, ValueError) as e: raise ValueError(f"{path}:{n}: {type(e).__name__}: {e.args[0] if e.args else e}") from None
+    return lines
 
 # %% ../nbs/08_reproduce.ipynb #1f756608
 def _valid(runs_dir, dataset:str, v:str, seed:int=0) -> float:
@@ -1059,32 +1086,6 @@ def reuse_run(cell:Cell, run:Path, out_dir) -> Path:
 
 
 # %% ../nbs/08_reproduce.ipynb #733542bb
-def read_queue(path) -> list[tuple[int, str, list[int], str]]:
-    """The lines of a queue file (scripts/reference_queue.txt): `<dataset> <seeds, comma-separated> <variant>`, after
-    which `#` starts a comment; blank lines skipped. [(line number, dataset, seeds, variant)]; a bad line raises, naming it."""
-    out = []
-    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
-        f = line.split('#', 1)[0].split()
-        if not f: continue
-        if len(f) != 3 or not re.fullmatch(r'\d+(,\d+)*', f[1]):
-            raise ValueError(f"{path}:{n}: want '<dataset> <seeds, comma-separated> <variant>', got: {line.strip()}")
-        out.append((n, f[0], [int(x) for x in f[1].split(',')], f[2]))
-    return out
-
-def queue_lines(profile:str, path, datasets=None, seeds=None, variants=None, epochs=None, patience=None, models=None,
-                tuned_runs=None) -> list[tuple[int, str, list[int], str]]:
-    """`read_queue(path)`, each line checked to be cells of `profile` (a dataset of it; `grid` resolves the variant and
-    its settings): a bad one raises `path:N: ...` before anything runs. The lines name the cells: `datasets`, `seeds`
-    and `variants` beside them raise."""
-    if datasets or seeds or variants: raise ValueError("queue (--queue): its lines name the cells; no datasets, seeds or variants beside it")
-    lines = read_queue(path)
-    for n, ds, ss, v in lines:
-        try:
-            if ds not in PROFILES[profile]['datasets']: raise KeyError(f"dataset {ds!r} is not one of profile {profile!r}'s: {', '.join(PROFILES[profile]['datasets'])}")
-            grid(profile, [ds], ss, [v], epochs, patience, models, tuned_runs=tuned_runs)
-        except (KeyError, ValueError) as e: raise ValueError(f"{path}:{n}: {_one_line(e)}") from None
-    return lines
-
 def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_dir=None, out_dir=None,
               figures_dir=None, device='auto', dry_run=False, aggregate=True, progress=True,
               epochs=None, patience=None, analyses=None, redo_analyses=False, jobs=None, threads=None, models=None,
