@@ -20,11 +20,11 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'PAPER_CLAIM', 'GLANCE', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise',
            'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit',
            'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch',
-           'trial_epochs', 'run_hours', 'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published',
-           'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen',
-           'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict', 'recipe_ablation', 'verdict', 'claim_verdict',
-           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'fame_wins_from', 'paper_table',
-           'verdict_markdown', 'beauty_reading', 'glance_markdown']
+           'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price', 'budget', 'verdict_hours',
+           'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading',
+           'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict',
+           'recipe_ablation', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure',
+           'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -475,24 +475,48 @@ def trial_epochs(runs:pd.DataFrame, models, lr:float, near:float=1.25) -> tuple[
     return float(np.exp(np.polyval(np.polyfit(np.log(lrs[use]), np.log(t.epochs_run[use].to_numpy(float)), 1), math.log(lr)))), 'fit'
 
 EPOCH_BASES = {'own': 'from its trials at that lr', 'family': "from its family's trials at that lr", 'others': "from other models' at that lr", 'fit': 'from a fit on lr',
-               'same': 'from its finished seeds'}
+               'same': 'from its finished seeds', 'point': 'from runs at its lr and dropout'}
+
+def point_epochs(runs:pd.DataFrame, dataset:str, model:str, lr:float, dropout:float) -> float:
+    '''Epochs a run of `model` (the architecture: its runs' `config['model']`) at `lr` and `dropout` on `dataset` is
+    expected to run: the median over the finished runs there at that point, whatever their variant (an ablation at a
+    tuned point stops about when the tuned model does there); nan without one.'''
+    if not len(runs): return math.nan
+    at = [d == dataset and c.get('model') == model and math.isclose(c.get('lr', math.nan), lr) and math.isclose(c.get('dropout', math.nan), dropout)
+          for d, c in zip(runs.dataset, runs.config)]
+    return float(np.median(runs.epochs_run[at])) if any(at) else math.nan
+
+def run_epochs(runs:pd.DataFrame, dataset:str, variant:str, models, lr:float, model:str|None=None,
+               dropout:float|None=None) -> tuple[float, str]:
+    '''Epochs one run of `variant` on `dataset` is expected to run: the mean of the variant's finished runs there (other
+    seeds), else those of `model` at its `lr` and `dropout` there (`point_epochs`), else `trial_epochs` of `models`
+    at `lr`. (epochs, basis: a key of `EPOCH_BASES`).'''
+    same = runs[(runs.dataset == dataset) & (runs.variant == variant)] if len(runs) else runs
+    if len(same): return float(same.epochs_run.mean()), 'same'
+    if model is not None and dropout is not None and not math.isnan(e := point_epochs(runs, dataset, model, lr, dropout)): return e, 'point'
+    return trial_epochs(runs, models, lr)
 
 def run_hours(runs:pd.DataFrame, dataset:str, variant:str, models, lr:float, scales:dict|None=None,
-              devices=CPU_DEVICES) -> tuple[float, str]:
+              devices=CPU_DEVICES, model:str|None=None, dropout:float|None=None) -> tuple[float, str]:
     """Estimated single-thread CPU hours (hours on `devices`: `seconds_per_epoch`) of one run of `variant` on `dataset`
-    at `lr`: `seconds_per_epoch` x epochs, the mean of the variant's finished runs there (other seeds) where it has
-    some, else `trial_epochs`. (hours, basis)."""
+    at `lr`: `seconds_per_epoch` x `run_epochs` (`model`, `dropout`: the run's architecture and dropout, for the
+    runs at its point). (hours, basis: '<whose> runs...; epochs ...', `priced_by` reads whose)."""
     s, who = seconds_per_epoch(runs, dataset, models, scales, devices)
-    same = runs[(runs.dataset == dataset) & (runs.variant == variant)] if len(runs) else runs
-    e, how = (float(same.epochs_run.mean()), 'same') if len(same) else trial_epochs(runs, models, lr)
+    e, how = run_epochs(runs, dataset, variant, models, lr, model, dropout)
     return e * s / 3600, f'{who}; epochs {EPOCH_BASES[how]}'
+
+def priced_by(basis:str|None) -> str|None:
+    "Whose runs' seconds per epoch priced a cell, from `run_hours`'s basis: a model's name, 'all models', or None (no runs)."
+    return basis.split(' runs', 1)[0] if basis and ' runs' in basis and not basis.startswith('no runs') else None
 
 def price(cells, runs:pd.DataFrame, scales:dict|None=None, devices=CPU_DEVICES) -> dict:
     """{cell key: (hours, basis)} for `reproduce.Cell`s: `run_hours` with the cell's variant name, then its model, at its
-    lr (the training default where the cell sets none); `devices`: whose runs' epoch times price it (`seconds_per_epoch`)."""
+    lr and dropout (the training defaults where the cell sets none); `devices`: whose runs' epoch times price it
+    (`seconds_per_epoch`)."""
     from fame_nb.train import TrainConfig
     return {c.key: run_hours(runs, c.dataset, c.variant, list(dict.fromkeys([c.base, c.model])),
-                             float(c.overrides.get('lr', TrainConfig.lr)), scales, devices) for c in cells}
+                             float(c.overrides.get('lr', TrainConfig.lr)), scales, devices, c.model,
+                             float(c.overrides.get('dropout', TrainConfig.dropout))) for c in cells}
 
 BUDGET_COLUMNS = ['dataset', 'model', 'trials_left', 'seeds_left', 'hours_left', 'seconds_per_epoch', 'basis', 'core']
 

@@ -869,19 +869,23 @@ def dry_run_prices(cells, out_dir, tuned_runs=None, data_dir=None) -> tuple[dict
     if runs is None: return {}, why
     return price(cells, runs, _scales({c.dataset for c in cells}, runs, data_dir)), f'{len(runs)} finished runs'
 
+def _by(basis:str|None) -> str|None:
+    "`paper_table.priced_by`: whose runs priced a cell, from its price's basis."
+    from fame_nb.paper_table import priced_by
+    return priced_by(basis)
+
 def expected_epochs(cells, out_dir, tuned_runs=None) -> dict:
-    """{cell key: the epochs it is expected to run}, as `paper_table.run_hours` counts them: the mean of its variant's
-    finished runs on its dataset (other seeds), else `paper_table.trial_epochs` at its lr; a cell nothing estimates is
-    left out (`GridBar` then counts its epoch cap)."""
-    from fame_nb.paper_table import trial_epochs
+    """{cell key: the epochs it is expected to run}, as `paper_table.price` counts them (`paper_table.run_epochs`: its
+    variant's finished seeds on its dataset, else the runs at its lr and dropout there, else the trials near its lr); a
+    cell nothing estimates is left out (`GridBar` then counts its epoch cap)."""
+    from fame_nb.paper_table import run_epochs
     from fame_nb.train import TrainConfig
     runs, _ = _pricing_runs(out_dir, tuned_runs)
     if runs is None or not cells: return {}
     out = {}
     for c in cells:
-        same = runs[(runs.dataset == c.dataset) & (runs.variant == c.variant)]
-        e = float(same.epochs_run.mean()) if len(same) else trial_epochs(runs, list(dict.fromkeys([c.base, c.model])),
-                                                                            float(c.overrides.get('lr', TrainConfig.lr)))[0]
+        e = run_epochs(runs, c.dataset, c.variant, list(dict.fromkeys([c.base, c.model])), float(c.overrides.get('lr', TrainConfig.lr)),
+                       c.model, float(c.overrides.get('dropout', TrainConfig.dropout)))[0]
         if not math.isnan(e): out[c.key] = e
     return out
 
@@ -891,11 +895,14 @@ def machine_paces(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:in
     here (a `log.jsonl` in out_dir/checkpoints: checkpoints do not leave the machine) that logged at least `min_epochs`
     epochs: each one's seconds per epoch (training + evaluation, the median of its `last` epochs) over the priced seconds
     per epoch of its model on its dataset (`paper_table.seconds_per_epoch`, what `price` multiplies).
-    {(dataset, base model): (pace, n)}, the median over that pair's `recent` newest cells, and {None: (pace, n)}, over the
-    `recent` newest cells of any pair ((1.0, 0) without any). Per pair because the prices mix machines: a model whose
-    finished runs were trained here is priced at this machine's speed already, one priced by a faster box is not."""
+    {(dataset, whose runs priced it): (pace, n)} (`paper_table.priced_by`: the cell's own model where it has finished
+    runs, else its family's, else 'all models'), the median over that pair's `recent` newest cells, and {None: (pace, n)},
+    over the `recent` newest cells of any pair ((1.0, 0) without any). Per pair because the prices mix machines: a model
+    whose finished runs were trained here is priced at this machine's speed already, one priced by a faster box is not;
+    and by whose runs priced it, so that a variant that has not run here yet takes the pace of the cells its price
+    shares a basis with (an ablation priced by FAME's runs, those of the ablations priced by them)."""
     from statistics import median
-    from fame_nb.paper_table import seconds_per_epoch
+    from fame_nb.paper_table import seconds_per_epoch, priced_by
     runs, _ = _pricing_runs(out_dir, tuned_runs)
     logs = sorted((Path(out_dir)/'checkpoints').glob('*/log.jsonl'), key=lambda p: p.stat().st_mtime, reverse=True)
     pairs, every, scales = {}, [], None   # ratios, newest first: per (dataset, base), and of all
@@ -903,27 +910,32 @@ def machine_paces(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:in
     for log in (logs if runs is not None else []):
         parts = log.parent.name.split('__')
         if len(parts) != 3: continue
-        if len(every) >= recent and len(pairs.get((parts[0], parts[1].split('+')[0]), ())) >= recent: continue   # not read: would not count
+        try: base, model = parts[1].split('+')[0], variant(parts[1])[0]
+        except (KeyError, ValueError): continue   # a variant this version does not know
+        if parts[0] not in known and scales is None: scales = _scales({p.parent.name.split('__')[0] for p in logs}, runs, data_dir)
+        spe, basis = seconds_per_epoch(runs, parts[0], list(dict.fromkeys([base, model])), scales)
+        if math.isnan(spe) or spe <= 0: continue
+        key = (parts[0], priced_by(basis))
+        if len(every) >= recent and len(pairs.get(key, ())) >= recent: continue   # not read: would not count
         try: recs = [json.loads(l) for l in log.read_text().splitlines() if l.strip()]
         except (OSError, ValueError): continue   # being written, or not a log
         secs = [r['train_seconds'] + r.get('eval_seconds', 0.0) for r in recs if 'train_seconds' in r]
         if len(secs) < min_epochs: continue
-        try: base, model = parts[1].split('+')[0], variant(parts[1])[0]
-        except (KeyError, ValueError): continue   # a variant this version does not know
-        if parts[0] not in known and scales is None: scales = _scales({p.parent.name.split('__')[0] for p in logs}, runs, data_dir)
-        spe = seconds_per_epoch(runs, parts[0], list(dict.fromkeys([base, model])), scales)[0]
-        if math.isnan(spe) or spe <= 0: continue
-        every.append(r := median(secs[-last:]) / spe); pairs.setdefault((parts[0], base), []).append(r)
+        every.append(r := median(secs[-last:]) / spe); pairs.setdefault(key, []).append(r)
     med = lambda rs: (float(median(rs[:recent])), len(rs[:recent])) if rs else (1.0, 0)
     return {k: med(v) for k, v in pairs.items()} | {None: med(every)}
 
-def pace_for(paces:dict, cell) -> tuple[float, int]:
-    "`cell`'s pace in `machine_paces`: its dataset and model's where this machine trained some of them, else the overall one."
-    return paces.get((cell.dataset, cell.base), paces[None]) if cell is not None else paces[None]
+def pace_for(paces:dict, cell, by:str|None=None) -> tuple[float, int]:
+    """`cell`'s pace in `machine_paces`: that of the cells of its dataset priced by the same runs as it (`by`:
+    `paper_table.priced_by` of its price's basis; its own model's by default) where this machine trained some, else the
+    overall one."""
+    return paces.get((cell.dataset, by or cell.base), paces[None]) if cell is not None else paces[None]
 
 def machine_pace(out_dir, tuned_runs=None, data_dir=None, cell=None, **kw) -> tuple[float, int]:
-    "`machine_paces` for `cell` (`pace_for`; without one, the overall pace): (pace, how many cells it rests on)."
-    return pace_for(machine_paces(out_dir, tuned_runs, data_dir, **kw), cell)
+    "`machine_paces` for `cell` (`pace_for`, by whose runs price it; without one, the overall pace): (pace, how many cells it rests on)."
+    paces = machine_paces(out_dir, tuned_runs, data_dir, **kw)
+    if cell is None: return paces[None]
+    return pace_for(paces, cell, _by(dry_run_prices([cell], out_dir, tuned_runs, data_dir)[0].get(cell.key, (math.nan, None))[1]))
 
 def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, select=False, long=None):
     """Print `cells` in the order they will run (the finished first, `skip`; then `todo`, `run`), each with its estimated
@@ -939,12 +951,13 @@ def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, sel
                    f'each, estimated from {basis} (`paper_table.price`)' + (f'; {len(todo) - len(hs)} not priced' if len(hs) < len(todo) else ''))
                    + ('; the seed re-runs of points not chosen yet come on top (`paper_table.budget` prices them)' if select else ''))
     paces = machine_paces(out_dir, tuned_runs, data_dir) if todo else {None: (1.0, 0)}
-    (p, n), own = paces[None], dict.fromkeys((c.dataset, c.base) for c in todo if (c.dataset, c.base) in paces)
-    how = "its dataset and model's pace where listed, else the overall one" if own else 'that'
+    by = {k: _by(b) for k, (_, b) in prices.items()}
+    (p, n), own = paces[None], dict.fromkeys(k for c in todo if (k := (c.dataset, by.get(c.key) or c.base)) in paces)
+    how = "the pace of its dataset's cells priced by the same runs where listed, else the overall one" if own else 'that'
     if n: print(f'pace  this machine takes {p:.2f}x the priced seconds per epoch now (its {n} latest cells here, `machine_pace`)'
                 + ''.join(f'; {ds}:{m} {paces[ds, m][0]:.2f}x ({paces[ds, m][1]} cells)' for ds, m in own) + f'; `--until` multiplies each estimate by {how}')
     if long is not None and todo:
-        est = lambda c: prices.get(c.key, (math.nan,))[0] * pace_for(paces, c)[0]
+        est = lambda c: prices.get(c.key, (math.nan,))[0] * pace_for(paces, c, by.get(c.key))[0]
         over = [c for c in todo if long.over(est(c))]
         may = [c for c in over if long.admits(est(c))]
         print(f'long  {len(over)} cells fit no session of {long.hours:.1f} h at this pace: {long.n} at a time run anyway (`LongSlots`), '
@@ -1171,15 +1184,15 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         return summary
     result = lambda c: out_dir/'runs'/f'{c.key}.json'
     task = functools.partial(run_claimed, out_dir=out_dir, data_dir=data_dir, device=device, runner=runner)
-    hours, resume = {}, set()   # with `until`: each cell's estimated hours, priced as it becomes known; the begun ones
-    def price(cs):   # a begun cell resumes whatever the deadline: deferred, its epochs would go with the machine all the same
-        if until is not None and (new := [c for c in cs if c.key not in hours]):
-            hours.update({k: h for k, (h, _) in dry_run_prices(new, out_dir, tuned_runs, data_dir)[0].items()})
+    hours, resume, by = {}, set(), {}   # with `until`: each cell's estimated hours, priced as it becomes known; the begun
+    def price(cs):   # ones (they resume whatever the deadline: deferred, their epochs would go with the machine all the same)
+        if until is not None and (new := [c for c in cs if c.key not in hours]):   # by: whose runs priced it (its pace's)
+            for k, (h, b) in dry_run_prices(new, out_dir, tuned_runs, data_dir)[0].items(): hours[k], by[k] = h, _by(b)
             resume.update(c.key for c in new if begun(c, out_dir))
     paced = {}   # this machine's paces (`machine_paces`), measured again at most every PACE_TTL_S
     def pace(c):
         if time.time() - paced.get('t', -math.inf) > PACE_TTL_S: paced.update(t=time.time(), p=machine_paces(out_dir, tuned_runs, data_dir))
-        return pace_for(paced['p'], c)[0]
+        return pace_for(paced['p'], c, by.get(c.key))[0]
     if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace, resume=resume, long=long)
     if reuse_from:   # again as each cell starts: a run of this grid finished since may stand for it (`fame-chosen-noMoE` is
         def task(c, run=task, **kw):   # `fame-noMoE` where the chosen point has FAME's default heads)
