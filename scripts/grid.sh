@@ -106,7 +106,11 @@ print(datetime.datetime.fromtimestamp(until_time(sys.argv[1])).isoformat(timespe
       --long-fit) [ -z "$nolong" ] || { echo "grid.sh start: --long-fit with --no-long: no long slot to fit" >&2; return 2; }; longfit=1; shift;;
       --long-any) longfit=0; shift;;
     esac
-    if [ -z "$nolong" ] && [ -z "$longfit" ] && ! compgen -G "results/paper/checkpoints/*/last.pt" > /dev/null; then
+    local begun=0 d   # a begun cell of a grid to start: this machine ran it (not only the paper grid's: the one started)
+    for d in $(case "$which" in both) echo paper mechanism;; *) echo "$which";; esac); do
+      compgen -G "${RUNS[$d]:-results/paper}/checkpoints/*/last.pt" > /dev/null && begun=1
+    done
+    if [ -z "$nolong" ] && [ -z "$longfit" ] && [ $begun = 0 ]; then
       longfit=1; echo "grid.sh: no checkpoint of a begun cell here (a new machine): the long slot takes only a cell that may end within the window (--long-any: any)"
     fi
     [ "$longfit" = 0 ] && longfit=""
