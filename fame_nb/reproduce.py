@@ -810,7 +810,7 @@ def model_order(profile:str, models=None) -> list[str]:
 class GridBar:
     """The terminal view of a grid with `progress` (a silent one without): `say` writes a line above the bar, `on(c)` the
     hooks an in-process executor gives cell `c` (its start and each epoch line, prefixed with its key and counted against its
-    epoch cap), `advance` credits a cell's share, `grow` adds the cells finished trials made known. `finished()`: how many
+    epoch cap), `advance` credits a cell's share, `skip` a cell that took no time, `grow` adds the cells finished trials made known. `finished()`: how many
     cells are done or failed; `each`: what the postfix says of the executor (None: one cell at a time, the postfix names it);
     `expected`: {cell key: the epochs it is expected to run} (`expected_epochs`; else its epoch cap)."""
     def __init__(self, desc, total, progress=True, finished=lambda: 0, each=None, expected=None):
@@ -840,6 +840,11 @@ class GridBar:
                 with self.lock: self.bar.initial += share(int(m[1]) - 1)
             self.advance(c, share(int(m[1])))
         return dict(on_epoch=epoch, on_start=lambda: (self.say(f"start {c.key}"), self.advance(c, 0.0)))
+    def skip(self, c):
+        "Credit cell `c` whole with no work done in this run's time (a copy, a deferral, another reproduction's run): done, not in the pace."
+        if not self.progress: return
+        with self.lock: self.bar.initial += 1.0 - self.credit.get(c.key, 0.0)
+        self.advance(c, 1.0)
     def grow(self, n): self.bar.total += n; self.bar.refresh()
     def close(self): self.bar.close()
 
@@ -1204,11 +1209,11 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     away = {}   # key: cell, for the cells another reproduction holds
     def record(c, status, sec, msg):  # in the calling thread only
         if status == 'reused':
-            summary['reused'].append(c.key); view.say(f"reuse {c.key} <- {msg}"); view.advance(c, 1.0); return
+            summary['reused'].append(c.key); view.say(f"reuse {c.key} <- {msg}"); view.skip(c); return
         if status == 'deferred':
-            summary['deferred'].append(c.key); view.say(f"defer {c.key}  ({msg})"); view.advance(c, 1.0); return
+            summary['deferred'].append(c.key); view.say(f"defer {c.key}  ({msg})"); view.skip(c); return
         if status == 'elsewhere':
-            if result(c).exists(): summary['elsewhere'].append(c.key); view.advance(c, 1.0)
+            if result(c).exists(): summary['elsewhere'].append(c.key); view.skip(c)
             else:
                 if c.key not in away: view.say(f"wait  {c.key}  (running in another reproduction)")
                 away[c.key] = c
@@ -1242,7 +1247,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
             todo = fresh()
             while away and not todo:   # the rest runs elsewhere: wait for its results, or run what its owner left
                 for k, c in list(away.items()):
-                    if result(c).exists(): summary['elsewhere'].append(k); view.advance(c, 1.0); del away[k]
+                    if result(c).exists(): summary['elsewhere'].append(k); view.skip(c); del away[k]
                     elif not _claim_file(out_dir, k).exists() or _stale(_claim_file(out_dir, k), STALE_S): todo.append(away.pop(k))
                 if not away and not todo: todo = fresh()
                 elif not todo: time.sleep(CLAIM_POLL_S)
