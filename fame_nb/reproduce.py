@@ -910,7 +910,7 @@ def machine_paces(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:in
     from fame_nb.paper_table import seconds_per_epoch, priced_by
     runs, _ = _pricing_runs(out_dir, tuned_runs)
     logs = sorted((Path(out_dir)/'checkpoints').glob('*/log.jsonl'), key=lambda p: p.stat().st_mtime, reverse=True)
-    pairs, every, scales = {}, [], None   # ratios, newest first: per (dataset, base), and of all
+    pairs, every, scales = {}, [], None   # ratios, newest first: per (dataset, whose runs priced it), and of all
     known = set(runs.dataset) if runs is not None else set()
     for log in (logs if runs is not None else []):
         parts = log.parent.name.split('__')
@@ -1156,8 +1156,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         return [c for c in cs if c.dataset not in missing]
     cells = cells_now()
     todo = [c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()]
-    todo = (run_order(todo, out_dir, model_order(profile, models), [c.dataset for c in cells], tiers) if lines is None   # the grid's
-            else sorted(todo, key=lambda c: not begun(c, out_dir)))   # dataset order: a dataset with one cell left still comes first
+    if lines is not None: todo = sorted(todo, key=lambda c: not begun(c, out_dir))   # a queue's order, the begun cells first
+    else: todo = run_order(todo, out_dir, model_order(profile, models), [c.dataset for c in cells], tiers)   # the grid's
+    # dataset order (its done cells too): a dataset with one cell left still comes first
     summary = dict(profile=profile, cells=[c.key for c in cells], skipped=[c.key for c in cells if c not in todo],
                    reused=[], done=[], failed={}, elsewhere=[], deferred=[], executor=ex.name, jobs=jobs, threads=threads,
                    gpus_per_cell=ex.gpus, waiting=_waiting(profile, datasets, variants, models, tuned_runs, missing) if lines is None else
