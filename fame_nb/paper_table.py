@@ -866,14 +866,13 @@ def _given_text(w:pd.DataFrame, named, min_datasets:int, alpha:float, min_seeds:
     pre = {r: _text_standing(w[w.recipe == r], alpha, min_seeds) for r in named if 'pretrain=' in r}
     short = [r for r in pre if len(pre[r][0]) < min_datasets]
     if not pre: return ': a candidate for a named variant.'
-    out = ('; given the same text (the best baseline with text initialisation, Welch p < ' + f'{alpha} across seeds), '
+    out = (f'; given the same text (the best baseline with text initialisation, Welch p < {alpha} across seeds), '
            + '; '.join(f"`{r}`: {words}" for r, (_, words) in pre.items()))
     if not short: return out + ': a candidate for a named variant.'
     ok = [r for r in named if r not in short]
     return (out + ': ' + (f"{', '.join(f'`{r}`' for r in ok)} a candidate for a named variant; " if ok else '')
             + f"{', '.join(f'`{r}`' for r in short)} a candidate only against baselines without text (given the same text, "
             + ', '.join(f"{len(pre[r][0])} dataset{'' if len(pre[r][0]) == 1 else 's'}" for r in short) + f" of the {min_datasets} a win needs).")
-
 
 def _part(name:str, rel:float, p:float) -> str:
     "'; <name> ±x.xx%, Welch p …': a part's own share in a recipe; '' without a test (a side with no std)."
