@@ -900,17 +900,18 @@ def machine_paces(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:in
     here (a `log.jsonl` in out_dir/checkpoints: checkpoints do not leave the machine) that logged at least `min_epochs`
     epochs: each one's seconds per epoch (training + evaluation, the median of its `last` epochs) over the priced seconds
     per epoch of its model on its dataset (`paper_table.seconds_per_epoch`, what `price` multiplies).
-    {(dataset, whose runs priced it): (pace, n)} (`paper_table.priced_by`: the cell's own model where it has finished
-    runs, else its family's, else 'all models'), the median over that pair's `recent` newest cells, and {None: (pace, n)},
-    over the `recent` newest cells of any pair ((1.0, 0) without any). Per pair because the prices mix machines: a model
-    whose finished runs were trained here is priced at this machine's speed already, one priced by a faster box is not;
-    and by whose runs priced it, so that a variant that has not run here yet takes the pace of the cells its price
-    shares a basis with (an ablation priced by FAME's runs, those of the ablations priced by them)."""
+    {(dataset, whose runs price it): (pace, n)}, the median over the `recent` newest cells whose seconds could be priced by
+    those runs (`paper_table.priced_by`: a cell counts against its own model's runs where it has some, its family's, and
+    every model's), and {None: (pace, n)}, over the `recent` newest cells against their own price ((1.0, 0) without
+    any). Per pair because the prices mix machines: a model whose finished runs were trained here is priced at this
+    machine's speed already, one priced by a faster box is not; and by whose runs, so that a variant that has not run yet
+    takes the pace of its family's cells here against its family's runs (a new ablation priced by FAME's runs: that of
+    the ablations run here against FAME's runs, even once they are priced by their own)."""
     from statistics import median
     from fame_nb.paper_table import seconds_per_epoch, priced_by
     runs, _ = _pricing_runs(out_dir, tuned_runs)
     logs = sorted((Path(out_dir)/'checkpoints').glob('*/log.jsonl'), key=lambda p: p.stat().st_mtime, reverse=True)
-    pairs, every, scales = {}, [], None   # ratios, newest first: per (dataset, whose runs priced it), and of all
+    pairs, every, scales = {}, [], None   # ratios, newest first: per (dataset, whose runs), and of all against their own
     known = set(runs.dataset) if runs is not None else set()
     for log in (logs if runs is not None else []):
         parts = log.parent.name.split('__')
@@ -918,15 +919,18 @@ def machine_paces(out_dir, tuned_runs=None, data_dir=None, recent:int=6, last:in
         try: base, model = parts[1].split('+')[0], variant(parts[1])[0]
         except (KeyError, ValueError): continue   # a variant this version does not know
         if parts[0] not in known and scales is None: scales = _scales({p.parent.name.split('__')[0] for p in logs}, runs, data_dir)
-        spe, basis = seconds_per_epoch(runs, parts[0], list(dict.fromkeys([base, model])), scales)
-        if math.isnan(spe) or spe <= 0: continue
-        key = (parts[0], priced_by(basis))
-        if len(every) >= recent and len(pairs.get(key, ())) >= recent: continue   # not read: would not count
+        keys = {}   # (dataset, whose runs) -> their seconds per epoch: its own price's first
+        for who in [*dict.fromkeys([base, model]), None]:   # None: every model's
+            spe, basis = seconds_per_epoch(runs, parts[0], [who] if who else [], scales)
+            if not math.isnan(spe) and spe > 0 and (who is None or priced_by(basis) == who): keys[parts[0], priced_by(basis)] = spe
+        if not keys or (len(every) >= recent and all(len(pairs.get(k, ())) >= recent for k in keys)): continue   # would not count
         try: recs = [json.loads(l) for l in log.read_text().splitlines() if l.strip()]
         except (OSError, ValueError): continue   # being written, or not a log
         secs = [r['train_seconds'] + r.get('eval_seconds', 0.0) for r in recs if 'train_seconds' in r]
         if len(secs) < min_epochs: continue
-        every.append(r := median(secs[-last:]) / spe); pairs.setdefault(key, []).append(r)
+        for j, (k, spe) in enumerate(keys.items()):
+            pairs.setdefault(k, []).append(r := median(secs[-last:]) / spe)
+            if j == 0: every.append(r)
     med = lambda rs: (float(median(rs[:recent])), len(rs[:recent])) if rs else (1.0, 0)
     return {k: med(v) for k, v in pairs.items()} | {None: med(every)}
 
