@@ -777,6 +777,10 @@ def text_runs(ref:pd.DataFrame, protocol:str='masked', metric:str='NDCG@20') -> 
                               std=_sd(g[f'{protocol} {metric}']), seeds=len(g))
                          for (d, m, v), g in (x.groupby(['dataset', 'model', 'variant']) if len(x) else ())], columns=TEXT_COLUMNS)
 
+def _is_win(rel, p, seeds, alpha:float, min_seeds:int):
+    "A win (scalars or Series): better (`rel` > 0) with p < `alpha` and `seeds` (the fewer side's) >= `min_seeds`; nan p: none."
+    return (rel > 0) & (p < alpha) & (seeds >= min_seeds)
+
 def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:str='masked', alpha:float=0.05,
               min_seeds:int=5, summary:pd.DataFrame|None=None, text:pd.DataFrame|None=None) -> pd.DataFrame:
     '''Every FAME recipe tried (`fame_recipe`), per dataset, against the best baseline's chosen point on `protocol`'s test
@@ -799,7 +803,7 @@ def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:
                          baseline=r.baseline, mean=r.mean, std=r.std, baseline_mean=r.baseline_mean, rel_pct=r.rel_baseline_pct,
                          seeds=r.seeds, baseline_seeds=r.baseline_seeds, p=r.p_baseline, test='Welch'))
     w = pd.DataFrame(rows, columns=WIN_COLUMNS)
-    w['wins'] = (w.rel_pct > 0) & (w.p < alpha) & (w[['seeds', 'baseline_seeds']].min(axis=1) >= min_seeds)
+    w['wins'] = _is_win(w.rel_pct, w.p, w[['seeds', 'baseline_seeds']].min(axis=1), alpha, min_seeds)
     helped = text if text is not None else pd.DataFrame(columns=TEXT_COLUMNS)
     w['text_baseline'] = w.text_baseline.astype(object)
     for i, r in w[w.recipe.str.contains('pretrain=', regex=False)].iterrows():
@@ -852,7 +856,7 @@ def _text_standing(g:pd.DataFrame, alpha:float, min_seeds:int) -> tuple[list, st
         r = _most_seeds(t)
         tested = not math.isnan(float(r.p_text))
         sig = tested and r.p_text < alpha
-        if sig and r.rel_text_pct > 0 and min(r.seeds, r.text_baseline_seeds) >= min_seeds: won.append(ds); word = 'a win'
+        if _is_win(r.rel_text_pct, r.p_text, min(r.seeds, r.text_baseline_seeds), alpha, min_seeds): won.append(ds); word = 'a win'
         elif sig and r.rel_text_pct > 0: word = f'better with fewer than {min_seeds} seeds a side'
         elif sig: word = 'a loss'
         else: word = 'no significant difference' if tested else 'no test'

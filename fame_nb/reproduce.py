@@ -874,11 +874,6 @@ def dry_run_prices(cells, out_dir, tuned_runs=None, data_dir=None) -> tuple[dict
     if runs is None: return {}, why
     return price(cells, runs, _scales({c.dataset for c in cells}, runs, data_dir)), f'{len(runs)} finished runs'
 
-def _by(basis:str|None) -> str|None:
-    "`paper_table.priced_by`: whose runs priced a cell, from its price's basis."
-    from fame_nb.paper_table import priced_by
-    return priced_by(basis)
-
 def expected_epochs(cells, out_dir, tuned_runs=None) -> dict:
     """{cell key: the epochs it is expected to run}, as `paper_table.price` counts them (`paper_table.run_epochs`: its
     variant's finished seeds on its dataset, else the runs at its lr and dropout there, else the trials near its lr); a
@@ -942,9 +937,10 @@ def pace_for(paces:dict, cell, by:str|None=None) -> tuple[float, int]:
 
 def machine_pace(out_dir, tuned_runs=None, data_dir=None, cell=None, **kw) -> tuple[float, int]:
     "`machine_paces` for `cell` (`pace_for`, by whose runs price it; without one, the overall pace): (pace, how many cells it rests on)."
+    from fame_nb.paper_table import priced_by
     paces = machine_paces(out_dir, tuned_runs, data_dir, **kw)
     if cell is None: return paces[None]
-    return pace_for(paces, cell, _by(dry_run_prices([cell], out_dir, tuned_runs, data_dir)[0].get(cell.key, (math.nan, None))[1]))
+    return pace_for(paces, cell, priced_by(dry_run_prices([cell], out_dir, tuned_runs, data_dir)[0].get(cell.key, (math.nan, None))[1]))
 
 def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, select=False, long=None):
     """Print `cells` in the order they will run (the finished first, `skip`; then `todo`, `run`), each with its estimated
@@ -959,8 +955,9 @@ def dry_run_report(cells, todo, ex, out_dir, tuned_runs=None, data_dir=None, sel
     if todo: print(f'cost  {len(todo)} cells to run: ' + (basis if not hs else f'~{sum(hs):.{int(sum(hs) < 10)}f} CPU hours at one thread '
                    f'each, estimated from {basis} (`paper_table.price`)' + (f'; {len(todo) - len(hs)} not priced' if len(hs) < len(todo) else ''))
                    + ('; the seed re-runs of points not chosen yet come on top (`paper_table.budget` prices them)' if select else ''))
+    from fame_nb.paper_table import priced_by
     paces = machine_paces(out_dir, tuned_runs, data_dir) if todo else {None: (1.0, 0)}
-    by = {k: _by(b) for k, (_, b) in prices.items()}
+    by = {k: priced_by(b) for k, (_, b) in prices.items()}
     (p, n), own = paces[None], dict.fromkeys(k for c in todo if (k := (c.dataset, by.get(c.key) or c.base)) in paces)
     how = "the pace of its dataset's cells priced by the same runs where listed, else the overall one" if own else 'that'
     if n: print(f'pace  this machine takes {p:.2f}x the priced seconds per epoch now (its {n} latest cells here, `machine_pace`)'
@@ -1136,6 +1133,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     across its lines; every line is checked before anything runs. Returns
     done/skipped/reused/failed/elsewhere/deferred/waiting keys."""
     from fame_nb.executors import make_executor
+    from fame_nb.paper_table import priced_by
     ex = make_executor(executor, jobs, threads, gpus_per_cell, ray_address, device)   # checks them all; starts nothing
     jobs, threads = ex.jobs, ex.cpus
     if runner not in RUNNERS: raise ValueError(f"runner={runner!r}: expected one of {', '.join(map(repr, RUNNERS))}")
@@ -1197,7 +1195,7 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     hours, resume, by = {}, set(), {}   # with `until`: each cell's estimated hours, priced as it becomes known; the begun
     def price(cs):   # ones (they resume whatever the deadline: deferred, their epochs would go with the machine all the same)
         if until is not None and (new := [c for c in cs if c.key not in hours]):   # by: whose runs priced it (its pace's)
-            for k, (h, b) in dry_run_prices(new, out_dir, tuned_runs, data_dir)[0].items(): hours[k], by[k] = h, _by(b)
+            for k, (h, b) in dry_run_prices(new, out_dir, tuned_runs, data_dir)[0].items(): hours[k], by[k] = h, priced_by(b)
             resume.update(c.key for c in new if begun(c, out_dir))
     paced = {}   # this machine's paces (`machine_paces`), measured again at most every PACE_TTL_S
     def pace(c):
