@@ -58,7 +58,8 @@ class FusedCrossEntropy(torch.autograd.Function):
 
 def fused_cross_entropy(h, items, target, rows:int=256):
     "`full_softmax_loss` in blocks of `rows` positions with one exp per logit (same arguments: padding row 0 excluded)."
-    return FusedCrossEntropy.apply(h, items[1:], target - 1, rows)
+    with torch.autocast(h.device.type, enabled=False):   # inside a bf16 autocast (`TrainConfig.bf16`) too: h in the items' dtype
+        return FusedCrossEntropy.apply(h.to(items.dtype), items[1:], target - 1, rows)
 
 # %% ../nbs/04_sasrec.ipynb #973c2fc1
 # products in a low precision, or their emulation where this machine has no fast path for it ("The products in bf16", below)
@@ -128,8 +129,11 @@ class ChunkedCrossEntropy(torch.autograd.Function):
         return gh, gW, None, None, None
 
 def chunked_cross_entropy(h, items, target, chunk:int=1024, dtype=None):
-    "`full_softmax_loss` computed in blocks of `chunk` items (same arguments: padding row 0 excluded), products in `dtype`."
-    return ChunkedCrossEntropy.apply(h, items[1:], target - 1, chunk, dtype)
+    """`full_softmax_loss` computed in blocks of `chunk` items (same arguments: padding row 0 excluded), products in
+    `dtype`. Inside a bf16 autocast (`TrainConfig.bf16`) too it takes `h` in the items' dtype (fp32 weights): its
+    precision is `dtype`'s alone."""
+    with torch.autocast(h.device.type, enabled=False):
+        return ChunkedCrossEntropy.apply(h.to(items.dtype), items[1:], target - 1, chunk, dtype)
 
 
 # %% ../nbs/04_sasrec.ipynb #b17249e6

@@ -171,7 +171,7 @@ class Stack:
     def train_epoch(self, pairs, epoch:int) -> list[float]:
         "One epoch of every live model over the batches `train_epoch` (06_train) would draw for it: each model's mean batch loss."
         cfg, dev = self.cfg, next(iter(self.params.values())).device
-        amp = cfg.bf16 and dev.type == 'cuda'
+        amp = cfg.bf16
         n_batches = math.ceil(len(pairs[0]) / cfg.batch_size)
         mean_targets = float((pairs[1] > 0).sum()) / n_batches
         torch.manual_seed(_epoch_seed(self.seeds[0], epoch))   # the dropout draws: the stack's own (the first run's seed)
@@ -181,7 +181,7 @@ class Stack:
         total = torch.zeros(len(self.live), device=dev)
         for parts in zip(*streams):
             inp, keep, t, w = self.batch(list(parts), mean_targets, dev)
-            with torch.autocast('cuda', dtype=torch.bfloat16) if amp else contextlib.nullcontext(), ce_precision(cfg.ce_dtype):
+            with torch.autocast(dev.type, dtype=torch.bfloat16) if amp else contextlib.nullcontext(), ce_precision(cfg.ce_dtype):
                 grads, loss = self.grad(self.params, self.buffers, inp, keep, t, w)
             self.adam.step(grads)
             total += loss.detach().float()

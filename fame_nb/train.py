@@ -90,7 +90,7 @@ class TrainConfig(PretrainConfig):
     min_epochs: int = 1
     seed: int = 42
     device: str = 'auto'         # 'auto' (CUDA when present), 'cpu', 'cuda', 'cuda:N'
-    bf16: bool = False           # bf16 autocast, CUDA only
+    bf16: bool = False           # training under bf16 autocast on its device (a GPU; a CPU: fast only with AMX, `benchmarks/README.md`)
     mask_history: bool = False   # evaluation protocol (see 02_metrics)
     eval_batch_size: int = 1024
 
@@ -248,7 +248,7 @@ def chunked_loss(model, inp, tgt, chunk_cost:int=256):
 def train_epoch(model, opt, pairs, cfg:TrainConfig, epoch:int, progress:bool=False) -> float:
     "One pass over the training `pairs` (`train_pairs`) in epoch `epoch`'s seeded order; the mean batch loss."
     device = next(model.parameters()).device
-    use_amp = cfg.bf16 and device.type == 'cuda'
+    use_amp = cfg.bf16   # the losses leave the autocast: their precision is `ce_dtype`'s (04_sasrec)
     n_batches = math.ceil(len(pairs[0]) / cfg.batch_size)
     mean_targets = float((pairs[1] > 0).sum()) / n_batches
     torch.manual_seed(_epoch_seed(cfg.seed, epoch))
@@ -263,7 +263,7 @@ def train_epoch(model, opt, pairs, cfg:TrainConfig, epoch:int, progress:bool=Fal
     for inp, tgt in bar:
         inp, tgt = trim_padding(inp, tgt)  # all-padding columns change nothing (right-aligned positions)
         inp, tgt = inp.to(device, non_blocking=True), tgt.to(device, non_blocking=True)
-        with torch.autocast('cuda', dtype=torch.bfloat16) if use_amp else contextlib.nullcontext(), ce_precision(cfg.ce_dtype):
+        with torch.autocast(device.type, dtype=torch.bfloat16) if use_amp else contextlib.nullcontext(), ce_precision(cfg.ce_dtype):
             loss = (chunked_loss(model, inp, tgt) if chunks else model.loss(inp, tgt)) \
                    * loss_weight(tgt, mean_targets, cfg.loss_norm)
         opt.zero_grad(set_to_none=True)
@@ -387,6 +387,9 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
         on_epoch_end=None, per_user:bool=False) -> dict:
     "Train `cfg.model` on `ds`, select on validation NDCG@20 (protocol `cfg.mask_history`), evaluate the test once under both protocols."
     device = pick_device(cfg.device)
+    if cfg.bf16 and device.type == 'cpu' and not getattr(torch.cpu, '_is_amx_tile_supported', lambda: False)():
+        warnings.warn("bf16=True on a CPU without AMX tiles: autocast is slower than fp32 here (benchmarks/README.md, "
+                      "'Whole-model bf16'); ce_dtype='bfloat16' is the bf16 that pays on such a CPU")
     bars = bool(progress) and progress != 'epochs'   # 'epochs': one line per epoch, no per-batch bars (papermill logs)
     run_dir = Path(run_dir) if run_dir else None
     split, valid_xy, test_xy = eval_data(ds, cfg)
