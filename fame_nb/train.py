@@ -90,7 +90,7 @@ class TrainConfig(PretrainConfig):
     min_epochs: int = 1
     seed: int = 42
     device: str = 'auto'         # 'auto' (CUDA when present), 'cpu', 'cuda', 'cuda:N'
-    bf16: bool = False           # training under bf16 autocast on its device (a GPU; a CPU: fast only with AMX, `benchmarks/README.md`)
+    bf16: bool = False           # bf16 autocast on the training device: a GPU's mixed precision (a CPU: see `train_epoch`)
     mask_history: bool = False   # evaluation protocol (see 02_metrics)
     eval_batch_size: int = 1024
 
@@ -389,7 +389,7 @@ def fit(ds:SeqDataset, cfg:TrainConfig, run_dir=None, resume:bool=False, progres
     device = pick_device(cfg.device)
     if cfg.bf16 and device.type == 'cpu' and not getattr(torch.cpu, '_is_amx_tile_supported', lambda: False)():
         warnings.warn("bf16=True on a CPU without AMX tiles: autocast is slower than fp32 here (benchmarks/README.md, "
-                      "'Whole-model bf16'); ce_dtype='bfloat16' is the bf16 that pays on such a CPU")
+                      "'Whole-model bf16 on a CPU'); ce_dtype='bfloat16' is the bf16 that pays on a CPU")
     bars = bool(progress) and progress != 'epochs'   # 'epochs': one line per epoch, no per-batch bars (papermill logs)
     run_dir = Path(run_dir) if run_dir else None
     split, valid_xy, test_xy = eval_data(ds, cfg)
