@@ -248,7 +248,7 @@ def chunked_loss(model, inp, tgt, chunk_cost:int=256):
 def train_epoch(model, opt, pairs, cfg:TrainConfig, epoch:int, progress:bool=False) -> float:
     "One pass over the training `pairs` (`train_pairs`) in epoch `epoch`'s seeded order; the mean batch loss."
     device = next(model.parameters()).device
-    use_amp = cfg.bf16   # the losses leave the autocast: their precision is `ce_dtype`'s (04_sasrec)
+    use_amp = cfg.bf16   # the full cross-entropy leaves the autocast: its precision is `ce_dtype`'s (04_sasrec)
     n_batches = math.ceil(len(pairs[0]) / cfg.batch_size)
     mean_targets = float((pairs[1] > 0).sum()) / n_batches
     torch.manual_seed(_epoch_seed(cfg.seed, epoch))
