@@ -676,11 +676,12 @@ def against_recipe(runs:pd.DataFrame, chosen:pd.DataFrame, reference:pd.DataFram
 
 REPLICATED = 0.05   # a recipe replicates its published number within ±5% (Petrov & Macdonald's bar, as the eSASRec benchmark uses it)
 
-def recipe_reading(rc:pd.DataFrame, alpha:float=0.05) -> list[str]:
+def recipe_reading(rc:pd.DataFrame, alpha:float=0.05, ac:pd.DataFrame|None=None) -> list[str]:
     """One sentence per (dataset, metric) of `against_recipe`'s frame, from the recipe as published (the first of its
     source's `RECIPES` that ran): does it replicate its published number here (within `REPLICATED`), is our tuned model
-    above or below it across seeds (Welch, `alpha`; too few seeds: no test), and what share of the published number
-    each variation of it reaches."""
+    above or below it across seeds (Welch, `alpha`; too few seeds: no test), what share of the published number
+    each variation of it reaches, and (`ac`: `against_chosen`'s frame) what share our tuned model reaches with each
+    one change tried, and whether that change lifts it across seeds."""
     out = []
     for _, g in rc.groupby(['dataset', 'metric'], sort=False):   # rows come recipe first (`RECIPES`), then its variations
         r = next(g.itertuples(index=False))
@@ -702,6 +703,13 @@ def recipe_reading(rc:pd.DataFrame, alpha:float=0.05) -> list[str]:
             s += ("; of the published number, its variations reach " +
                   ", ".join(f"{v.recipe_mean / v.published:.2f} (`{v.recipe}`, {int(v.recipe_seeds)} seed{'s' * (v.recipe_seeds != 1)})"
                             for v in g.iloc[1:].itertuples(index=False)))
+        mine = (ac[(ac.dataset == r.dataset) & (ac.metric == r.metric) & (ac.model == r.ours_model)]
+                if ac is not None and len(ac) else ())
+        if len(mine):
+            s += (f"; our tuned {r.ours_model} with one change reaches " + ", ".join(
+                f"{c.mean / r.published:.2f} of it (`{c.changes}`, {int(c.seeds)} seed{'s' * (c.seeds != 1)}"
+                + (f"; {c.rel_pct:+.2f}% over the tuned point, Welch p {c.p_seeds:.2g})" if not math.isnan(c.p_seeds) else ')')
+                for c in mine.itertuples(index=False)))
         out.append(s + '.')
     return out
 
@@ -1171,7 +1179,7 @@ def _md_published(ap:pd.DataFrame) -> list[str]:
                        [(r.dataset, r.metric, f'{r.published:.4f} ({r.published_model})', r.source, '—' if math.isnan(r.ours) else f'{r.ours:.4f}',
                          '—' if math.isnan(r.ratio) else f'{r.ratio:.2f}') for r in ap.itertuples(index=False)])]
 
-def _md_recipe(rc:pd.DataFrame) -> list[str]:
+def _md_recipe(rc:pd.DataFrame, ac:pd.DataFrame|None=None) -> list[str]:
     "The published recipes run here (`against_recipe`) beside their published numbers and our tuned model; nothing before one ran."
     if not len(rc): return []
     cell = lambda m, s, n: f'{_fmt(m, s)} ({int(n)})' if n else '—'
@@ -1187,7 +1195,7 @@ def _md_recipe(rc:pd.DataFrame) -> list[str]:
                          cell(r.recipe_mean, r.recipe_std, r.recipe_seeds), ratio(r.recipe_mean, r.published),
                          cell(r.ours_mean, r.ours_std, r.ours_seeds), ratio(r.ours_mean, r.recipe_mean), _p(r.p_seeds))
                         for r in rc.itertuples(index=False)], 'lllllrlrr'),
-            '', *(f'- {s}' for s in recipe_reading(rc))]
+            '', *(f'- {s}' for s in recipe_reading(rc, ac=ac))]
 
 def _md_chosen(ac:pd.DataFrame, alpha:float=0.05) -> list[str]:
     "Our chosen points with one change each (`against_chosen`), beside the points themselves; nothing before one ran."
@@ -1349,7 +1357,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
          *_md_by_history(bh, comps), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
-         *_md_published(ap), *_md_recipe(rc), *_md_chosen(ac), *_md_wins(wins)]
+         *_md_published(ap), *_md_recipe(rc, ac), *_md_chosen(ac), *_md_wins(wins)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
