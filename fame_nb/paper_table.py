@@ -682,12 +682,12 @@ def recipe_reading(rc:pd.DataFrame, alpha:float=0.05, ac:pd.DataFrame|None=None)
     above or below it across seeds (Welch, `alpha`; too few seeds: no test), what share of the published number
     each variation of it reaches, and (`ac`: `against_chosen`'s frame) what share our tuned model reaches with each
     one change tried, and whether that change lifts it across seeds."""
-    out = []
+    out, n_seeds = [], lambda n: f"{int(n)} seed{'s' * (n != 1)}"
     for _, g in rc.groupby(['dataset', 'metric'], sort=False):   # rows come recipe first (`RECIPES`), then its variations
         r = next(g.itertuples(index=False))
         ratio = r.recipe_mean / r.published
         rep = abs(ratio - 1) <= REPLICATED
-        seeds = f"{int(r.recipe_seeds)} seed{'s' * (r.recipe_seeds != 1)}"
+        seeds = n_seeds(r.recipe_seeds)
         s = (f"**{r.dataset}** {r.metric}: published {r.published:.4f}; the recipe as published (`{r.recipe}`) reaches "
              f"{r.recipe_mean:.4f} here ({ratio:.2f} of it, {seeds}): "
              + ("it replicates (within ±5%), so the two evaluations agree" if rep else
@@ -701,13 +701,13 @@ def recipe_reading(rc:pd.DataFrame, alpha:float=0.05, ac:pd.DataFrame|None=None)
                   f"{int(r.ours_seeds)} seeds" + (f", Welch p {r.p_seeds:.2g}{word})" if tested else '; too few recipe seeds for a test)'))
         if len(g) > 1:
             s += ("; of the published number, its variations reach " +
-                  ", ".join(f"{v.recipe_mean / v.published:.2f} (`{v.recipe}`, {int(v.recipe_seeds)} seed{'s' * (v.recipe_seeds != 1)})"
+                  ", ".join(f"{v.recipe_mean / v.published:.2f} (`{v.recipe}`, {n_seeds(v.recipe_seeds)})"
                             for v in g.iloc[1:].itertuples(index=False)))
         mine = (ac[(ac.dataset == r.dataset) & (ac.metric == r.metric) & (ac.model == r.ours_model)]
                 if ac is not None and len(ac) else ())
         if len(mine):
             s += (f"; our tuned {r.ours_model} with one change reaches " + ", ".join(
-                f"{c.mean / r.published:.2f} of it (`{c.changes}`, {int(c.seeds)} seed{'s' * (c.seeds != 1)}"
+                f"{c.mean / r.published:.2f} of it (`{c.changes}`, {n_seeds(c.seeds)}"
                 + (f"; {c.rel_pct:+.2f}% over the tuned point, Welch p {c.p_seeds:.2g})" if not math.isnan(c.p_seeds) else ')')
                 for c in mine.itertuples(index=False)))
         out.append(s + '.')
