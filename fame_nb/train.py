@@ -84,8 +84,8 @@ class TrainConfig(PretrainConfig):
                                  # `ce_precision`): 'float32' | 'bfloat16' (fp32 sums and softmax; ~2x faster on AVX512-BF16)
     epochs: int = 200            # upper bound; early stopping usually ends sooner
     patience: int = 10           # epochs without a better validation NDCG@20
-    pop_patience: int = 50       # the same while validation is still at the popularity ranking's (`stopped`): a run that
-                                 # has not begun to learn waits this long before it is stopped
+    pop_patience: int = 50       # the same while validation is still at the popularity ranking's, or a warm start's best
+                                 # is still its first epoch (`stopped`): a run that has not begun to learn waits this long
     pop_margin: float = 1.2      # ... that is, while its best is at most pop_margin x the popularity ranking's
     min_epochs: int = 1
     seed: int = 42
@@ -325,8 +325,10 @@ def popularity_floor(split, valid_xy, cfg:TrainConfig, n_items:int) -> float:
 
 def stopped(st:LoopState, cfg:TrainConfig) -> bool:
     """Early stopping: `patience` epochs without a better validation NDCG@20 (and at least `min_epochs`); `pop_patience`
-    epochs while the best is still within `pop_margin` x the popularity ranking's (`st.floor`): not begun to learn."""
-    wait = cfg.patience if st.best > cfg.pop_margin * st.floor else max(cfg.patience, cfg.pop_patience)
+    epochs while the best is still within `pop_margin` x the popularity ranking's (`st.floor`): not begun to learn; or
+    while a warm start's (`pretrain`) best is still its first epoch: its pre-trained table's, not yet its training's."""
+    waiting = st.best <= cfg.pop_margin * st.floor or (cfg.pretrain != 'none' and st.best_epoch == 1)
+    wait = max(cfg.patience, cfg.pop_patience) if waiting else cfg.patience
     return st.bad >= wait and st.epoch >= cfg.min_epochs
 
 def end_epoch(model, cfg:TrainConfig, device, split, valid_xy, st:LoopState, epoch:int, loss:float, train_s:float) -> dict:
