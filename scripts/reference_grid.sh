@@ -11,7 +11,9 @@
 #                                                    comma-separated> <variant>` each, in the file's order, JOBS at a time
 #                                                    across its lines (`fame-nb reproduce --queue`); finished cells are
 #                                                    skipped, so the same queue runs again until all is done; every line
-#                                                    is checked first (a bad one: FILE:N: why)
+#                                                    is checked first (a bad one: FILE:N: why); a cell whose exact config
+#                                                    and seed the mechanism grid ran (results/mechanism/runs) is copied
+#                                                    from it (--reuse-from), not trained
 HERE=$(cd "$(dirname "$0")" && pwd)   # this script's folder (the frozen worktree's): its queue file
 cd "${FAME_ROOT:-$(dirname "$0")/..}" || exit 1
 export OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296
@@ -25,6 +27,7 @@ if [ "${1:-}" = --queue ]; then
   queue=$HERE/reference_queue.txt; shift
   case "${1:-}" in ''|-*) ;; *) queue=$1; shift;; esac
   [ -f "$queue" ] || { echo "reference_grid.sh: no queue file $queue" >&2; exit 1; }
-  reproduce --queue "$queue" "$@" < /dev/null; exit
+  reuse=(); [ -d results/mechanism/runs ] && reuse=(--reuse-from "$PWD/results/mechanism/runs")
+  reproduce --queue "$queue" "${reuse[@]}" "$@" < /dev/null; exit
 fi
 reproduce "$@"
