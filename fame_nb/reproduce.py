@@ -295,6 +295,10 @@ class Cell:
     def key(self): return f"{self.dataset}__{self.variant}__s{self.seed}"
     @property
     def base(self): return self.variant.split('+')[0]
+    @property
+    def cap(self) -> int:
+        "The epochs the run may take: its overrides' `epochs` where they set one (a variant's `+epochs=1000`), else `epochs`."
+        return int(self.overrides.get('epochs', self.epochs))
 
 def tuned_point(profile:str, tuned_runs, dataset:str, model:str, whole:bool=False) -> dict|None:
     """The settings `profile` takes from a tuned grid (its `tuned`: the source profile and the `keys`) for the cells of
@@ -810,7 +814,7 @@ def model_order(profile:str, models=None) -> list[str]:
 class GridBar:
     """The terminal view of a grid with `progress` (a silent one without): `say` writes a line above the bar, `on(c)` the
     hooks an in-process executor gives cell `c` (its start and each epoch line, prefixed with its key and counted against its
-    epoch cap), `advance` credits a cell's share, `skip` a cell that took no time, `grow` adds the cells finished trials made known. `finished()`: how many
+    epoch cap, `Cell.cap`), `advance` credits a cell's share, `skip` a cell that took no time, `grow` adds the cells finished trials made known. `finished()`: how many
     cells are done or failed; `each`: what the postfix says of the executor (None: one cell at a time, the postfix names it);
     `expected`: {cell key: the epochs it is expected to run} (`expected_epochs`; else its epoch cap)."""
     def __init__(self, desc, total, progress=True, finished=lambda: 0, each=None, expected=None):
@@ -831,10 +835,10 @@ class GridBar:
     def on(self, c) -> dict:
         "`c`'s hooks for an in-process executor: its start line, and each of fit's `epoch  N  loss ...` lines as `<key>  epoch  N/<cap> ...`."
         if not self.progress: return {}
-        share = lambda e: 0.9 * min(e / max(min(self.expected.get(c.key, c.epochs), c.epochs), 1), 1)
+        share = lambda e: 0.9 * min(e / max(min(self.expected.get(c.key, c.cap), c.cap), 1), 1)
         def epoch(line):
             m = re.match(r'epoch\s+(\d+)(.*)', line)
-            self.say(f"{c.key}  epoch {m[1]:>3}/{c.epochs}{m[2]}")
+            self.say(f"{c.key}  epoch {m[1]:>3}/{c.cap}{m[2]}")
             if c.key not in self.seen:   # a resumed cell's earlier epochs were not done in this run's time:
                 self.seen.add(c.key)     # they count as done, not in the pace (tqdm's `initial`)
                 with self.lock: self.bar.initial += share(int(m[1]) - 1)
