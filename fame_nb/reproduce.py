@@ -22,7 +22,7 @@ __all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN'
            'holding', 'run_claimed', 'begun', 'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar',
            'dry_run_prices', 'expected_epochs', 'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report',
            'until_time', 'fits', 'LongSlots', 'lease_order', 'cell_config', 'run_index', 'same_run', 'config_twins',
-           'reuse_run', 'reproduce', 'run_tables', 'grid_left', 'run_analyses', 'show_figure']
+           'reuse_run', 'reproduce', 'run_tables', 'queue_cells', 'grid_left', 'run_analyses', 'show_figure']
 
 # %% ../nbs/08_reproduce.ipynb #b1c9c212
 ESASREC = dict(n_layers=1, n_heads=1, dropout=0.2, loss='sampled', n_negatives=256, lr=1e-3)   # the eSASRec benchmark's SASRec, below
@@ -205,7 +205,7 @@ PROFILES = {
     'mechanism': dict(datasets=['beauty', 'toys', 'sports', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
                       variants=[*CHOSEN[:-1], 'sasrec', 'fame', *ABLATIONS, CHOSEN[-1], 'fame-pre', 'sasrec-text', *SPARSE, *MECHANISM],
                       base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), tuned=dict(profile='paper', keys=('lr', 'dropout'), whole=CHOSEN, source=CHOSEN_FROM), optional=['ml-20m'],
-                      analyses=dict(knockout={}, mechanism=dict(text_baselines='reference', tuned_runs='paper'),   # knockout first: mechanism reads it;
+                      analyses=dict(knockout={}, mechanism=dict(text_baselines='reference', tuned_runs='paper', queue='scripts/mechanism_queue.txt'),   # knockout first: mechanism reads it;
                                     interpret=interpret_on('beauty'), cost=COST_GPU)),   # beside: the text baselines, the tuned grid (what is left)
     # the paper's H x N figure, each point retuned (issue 13, item 4): FAME at H, N in {1, 2, 4, 8} and SASRec at the
     # same H, 4 trials of lr x dropout each (`paper_trials`; heads and experts are the variant's, not drawn), the chosen
@@ -1278,16 +1278,24 @@ def run_tables(out_dir=None, figures_dir=None):
     finally: make_portable(_written_since(out_dir, t0), out_dir)
 
 # %% ../nbs/08_reproduce.ipynb #e1a2b3c2
-def grid_left(profile:str, out_dir, tuned_runs=None, reuse_from=None, datasets=None, data_dir=None) -> list[dict]:
+def queue_cells(profile:str, queue, datasets=None, out_dir=None, tuned_runs=None) -> list[Cell]:
+    "The cells a queue file names (`queue_lines`, each line checked), those on `datasets`, in its order, each once."
+    cells = [c for _, ds, ss, v in queue_lines(profile, queue, tuned_runs=tuned_runs) if not datasets or ds in datasets
+             for c in grid(profile, [ds], ss, [v], out_dir=out_dir, tuned_runs=tuned_runs)]
+    return list({c.key: c for c in reversed(cells)}.values())[::-1]   # a cell two lines name: at its first line
+
+def grid_left(profile:str, out_dir, tuned_runs=None, reuse_from=None, datasets=None, data_dir=None, queue=None) -> list[dict]:
     """The cells of `profile` (on `datasets`) with no result in out_dir/runs, in `reproduce`'s order, as dicts: `cell`,
     `key`, `dataset`, `variant`, `seed`, `action` ('train', 'copy' or 'twin') and `source` (the run a copy takes, the key of
-    the cell a twin copies; '' to train). `reuse_from` as `reproduce`'s: without it every cell trains. The dry run's
-    `run` / `reuse` / `twin` lines."""
+    the cell a twin copies; '' to train). `reuse_from` as `reproduce`'s: without it every cell trains. `queue`: a queue
+    file (`read_queue`) whose cells come first, in its order (seeds and datasets beyond the profile's count too), as
+    the grid's script runs it before the profile (scripts/mechanism_grid.sh). The dry run's `run` / `reuse` / `twin` lines."""
     out_dir = Path(out_dir)
     reuse_from = [reuse_from] if isinstance(reuse_from, (str, Path)) else list(reuse_from or ())
-    cells = grid(profile, datasets, out_dir=out_dir, tuned_runs=tuned_runs)
-    todo = run_order([c for c in cells if not (out_dir/'runs'/f'{c.key}.json').exists()], out_dir, model_order(profile),
-                     [c.dataset for c in cells])
+    first = queue_cells(profile, queue, datasets, out_dir, tuned_runs) if queue else []
+    cells = [c for c in grid(profile, datasets, out_dir=out_dir, tuned_runs=tuned_runs) if c.key not in {q.key for q in first}]
+    left = lambda cs: [c for c in cs if not (out_dir/'runs'/f'{c.key}.json').exists()]
+    todo = left(first) + run_order(left(cells), out_dir, model_order(profile), [c.dataset for c in cells])
     index = run_index(reuse_from) + (run_index([out_dir/'runs']) if reuse_from and (out_dir/'runs').is_dir() else [])
     copies = {c.key: str(f) for c in todo if reuse_from and (f := same_run(c, index, data_dir)) is not None}
     twins = config_twins([c for c in todo if c.key not in copies], data_dir) if reuse_from else {}
@@ -1298,6 +1306,7 @@ def grid_left(profile:str, out_dir, tuned_runs=None, reuse_from=None, datasets=N
 # %% ../nbs/08_reproduce.ipynb #75114f8c
 _READS_RUNS = ('mechanism', 'knockout')   # analyses that read the grid's runs/*.json: every result is one of their inputs
 _BESIDE_RUNS = ('text_baselines', 'tuned_runs')   # parameters naming another grid beside this one: its runs/*.json are inputs too
+_CODE_FILES = ('queue',)   # parameters naming a file of the code's checkout (scripts/mechanism_queue.txt): an input too
 
 @functools.lru_cache(maxsize=None)
 def _declared(name:str) -> frozenset:
@@ -1315,6 +1324,9 @@ def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device=
         extra = sorted((d := out_dir.parent/params[k]/'runs').glob('*.json'))
         params[k] = str(d) if extra else ''
         inputs = inputs + extra
+    for k in set(_CODE_FILES) & set(params):   # the checkout's file, or '' where this checkout has none (an installed package)
+        f = experiments_dir().parents[1]/params[k]
+        params[k], inputs = (str(f), inputs + [f]) if f.is_file() else ('', inputs)
     if 'checkpoints' in spec:
         cks = {label: out_dir/'checkpoints'/key/'best.pt' for label, key in spec['checkpoints'].items()}
         inputs = [p for p in cks.values() if p.exists()]
