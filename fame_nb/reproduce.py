@@ -1206,10 +1206,13 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         if time.time() - paced.get('t', -math.inf) > PACE_TTL_S: paced.update(t=time.time(), p=machine_paces(out_dir, tuned_runs, data_dir))
         return pace_for(paced['p'], c, by.get(c.key))[0]
     if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace, resume=resume, long=long)
+    twins = config_twins(todo, data_dir) if reuse_from else {}   # {cell: the cell before it with its config}
     if reuse_from:   # again as each cell starts: a run of this grid finished since may stand for it (`fame-chosen-noMoE` is
         def task(c, run=task, **kw):   # `fame-noMoE` where the chosen point has FAME's default heads)
-            if (f := donor(c, own())) is None: return run(c, **kw)
-            reuse_run(c, f, out_dir); return 'reused', 0.0, str(f)
+            if (f := donor(c, own())) is not None: reuse_run(c, f, out_dir); return 'reused', 0.0, str(f)
+            if c.key in twins:   # its twin still runs in another slot (or did not run): not trained twice, copied once it has run
+                return 'deferred', 0.0, f"its twin {twins[c.key]} has not finished: copied once it has"
+            return run(c, **kw)
     if long is not None and long.n:   # the cells no session holds first (after the begun ones): a slot takes one as the
         first = {c.key for c in todo if c.key in resume or long.over(hours.get(c.key, math.nan) * pace(c))}   # session starts,
         todo = sorted(todo, key=lambda c: c.key not in first)   # and runs it for the whole session; the others defer at once
@@ -1259,6 +1262,8 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
                 if not away and not todo: todo = fresh()
                 elif not todo: time.sleep(CLAIM_POLL_S)
     finally: ex.close(); view.close()
+    if late := [c for c in cells if c.key in twins and c.key in summary['deferred']]:   # the twins whose cell finished after them
+        reuse(late); summary['deferred'] = [k for k in summary['deferred'] if k not in summary['reused']]
     if aggregate and any((out_dir/'runs').glob('*.json')): run_tables(out_dir, figures_dir)
     if aggregate and PROFILES[profile].get('paper_table') and (out_dir/'runs').is_dir():   # the paper's table (15_paper_table)
         from fame_nb.paper_table import paper_table
