@@ -1185,9 +1185,9 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
     if dry_run: print(f'executor {ex.describe()}\n{where}')
     elif progress: tqdm.write(where)
     todo = reuse(todo)
+    twins = config_twins(todo, data_dir) if reuse_from else {}   # {cell: the cell before it with its config}: copies of its run
     if dry_run:
         if summary['waiting']: print(f"wait  {', '.join(summary['waiting'])}: not tuned yet in {tuned_runs}")
-        twins = config_twins(todo, data_dir) if reuse_from else {}   # copy the run of a cell before them
         for k, o in twins.items(): print(f"twin  {k} <- {o} (its copy, once that one has run)")
         todo = [c for c in todo if c.key not in twins]
         dry_run_report([c for c in cells if c.key not in summary['reused'] and c.key not in twins], todo, ex, out_dir,
@@ -1206,7 +1206,6 @@ def reproduce(profile='smoke', datasets=None, seeds=None, variants=None, data_di
         if time.time() - paced.get('t', -math.inf) > PACE_TTL_S: paced.update(t=time.time(), p=machine_paces(out_dir, tuned_runs, data_dir))
         return pace_for(paced['p'], c, by.get(c.key))[0]
     if until is not None: price(todo); task = functools.partial(_before, task, until, hours, pace=pace, resume=resume, long=long)
-    twins = config_twins(todo, data_dir) if reuse_from else {}   # {cell: the cell before it with its config}
     if reuse_from:   # again as each cell starts: a run of this grid finished since may stand for it (`fame-chosen-noMoE` is
         def task(c, run=task, **kw):   # `fame-noMoE` where the chosen point has FAME's default heads)
             if (f := donor(c, own())) is not None: reuse_run(c, f, out_dir); return 'reused', 0.0, str(f)
@@ -1287,7 +1286,7 @@ def queue_cells(profile:str, queue, datasets=None, out_dir=None, tuned_runs=None
     "The cells a queue file names (`queue_lines`, each line checked), those on `datasets`, in its order, each once."
     cells = [c for _, ds, ss, v in queue_lines(profile, queue, tuned_runs=tuned_runs) if not datasets or ds in datasets
              for c in grid(profile, [ds], ss, [v], out_dir=out_dir, tuned_runs=tuned_runs)]
-    return list({c.key: c for c in reversed(cells)}.values())[::-1]   # a cell two lines name: at its first line
+    return list({c.key: c for c in cells}.values())   # a cell two lines name: at its first line
 
 def grid_left(profile:str, out_dir, tuned_runs=None, reuse_from=None, datasets=None, data_dir=None, queue=None) -> list[dict]:
     """The cells of `profile` (on `datasets`) with no result in out_dir/runs, in `reproduce`'s order, as dicts: `cell`,
