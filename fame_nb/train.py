@@ -4,7 +4,8 @@
 
 # %% ../nbs/06_train.ipynb #91c85073
 from __future__ import annotations
-import json, math, os, re, time, inspect, dataclasses, contextlib, importlib, warnings
+import json, math, os, re, time, inspect, dataclasses, contextlib, importlib, warnings, functools, platform
+from collections import Counter
 from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 
@@ -25,8 +26,8 @@ _all_ = ['pick_device']   # still importable from here
 __all__ = ['MODELS', 'RECIPES', 'PROTOCOLS', 'TrainConfig', 'parse_set', 'dataset_defaults', 'model_class', 'build_model',
            'n_params', 'recipe', 'save_checkpoint', 'save_json', 'CheckpointError', 'load_checkpoint',
            'selection_protocol', 'loss_weight', 'chunked_loss', 'train_epoch', 'LoopState', 'save_state',
-           'resume_state', 'eval_data', 'popularity_floor', 'stopped', 'end_epoch', 'open_run', 'log_epoch', 'finish',
-           'fit', 'pick_device']
+           'resume_state', 'eval_data', 'popularity_floor', 'stopped', 'machine', 'end_epoch', 'open_run', 'log_epoch',
+           'finish', 'fit', 'pick_device']
 
 # %% ../nbs/06_train.ipynb #b9eaebfa
 MODELS = {'sasrec': 'fame_nb.sasrec:SASRec', 'fame': 'fame_nb.fame:FAME', 'gru4rec': 'fame_nb.gru4rec:GRU4Rec',
@@ -331,14 +332,28 @@ def stopped(st:LoopState, cfg:TrainConfig) -> bool:
     wait = max(cfg.patience, cfg.pop_patience) if waiting else cfg.patience
     return st.bad >= wait and st.epoch >= cfg.min_epochs
 
+@functools.cache
+def _cpu_model() -> str:
+    "The CPU's model name (Linux `/proc/cpuinfo`; elsewhere `platform.processor()`, or the architecture)."
+    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): return platform.processor() or platform.machine() or 'unknown CPU'
+
+def machine(device='cpu') -> str:
+    """What measured an epoch's seconds, one line: the CPU (model, cores, torch's threads) or the GPU, and torch's
+    version. Kept in every epoch's record: timings of runs from different machines (or of a run resumed on another one)
+    are not comparable, and the record says which is which."""
+    device = torch.device(device)
+    if device.type == 'cuda': return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
+    return f"{_cpu_model()} ({os.cpu_count()} cores, {torch.get_num_threads()} threads), torch {torch.__version__}"
+
 def end_epoch(model, cfg:TrainConfig, device, split, valid_xy, st:LoopState, epoch:int, loss:float, train_s:float) -> dict:
     "Validate after `epoch`, add its record to `st.history` and keep the best weights; the record (a line of `log.jsonl`)."
     t0 = time.time()
     with getattr(model, 'router_log', _NoRouter)() as routers:   # FAME: its routers and gate on the validation users
         valid = _floats(_metrics(model, *valid_xy, cfg, device, split.valid_input))
     router = routers.stats()
-    rec = dict(epoch=epoch, loss=loss, train_seconds=round(train_s, 3),
-               eval_seconds=round(time.time() - t0, 3), valid=valid, **({'router': router} if router else {}))
+    rec = dict(epoch=epoch, loss=loss, train_seconds=round(train_s, 3), eval_seconds=round(time.time() - t0, 3),
+               machine=machine(device), valid=valid, **({'router': router} if router else {}))
     st.epoch = epoch; st.history.append(rec)
     if valid['NDCG@20'] > st.best:
         st.best, st.best_epoch, st.bad = valid['NDCG@20'], epoch, 0
@@ -379,7 +394,8 @@ def finish(model, ds:SeqDataset, cfg:TrainConfig, st:LoopState, split, valid_xy,
                protocols={p: dict(valid=_floats(valid[p]), test=_floats(test[p])) for p in PROTOCOLS}, best_epoch=st.best_epoch,
                epochs_run=len(history), train_seconds=round(sum(h['train_seconds'] + h['eval_seconds'] for h in history), 2),
                seconds_per_epoch=round(train_s / max(len(history), 1), 3), params=n_params(model),
-               device=str(device), pretrain=pre, valid_popularity=st.floor, history=history)
+               device=str(device), machines=dict(Counter(h.get('machine', 'not recorded') for h in history)),
+               pretrain=pre, valid_popularity=st.floor, history=history)
     if per_user:   # the selection protocol's, and both protocols'
         res['per_user'] = {k: v.tolist() for k, v in test[sel]['per_user'].items()}
         res['per_user_by_protocol'] = {p: {k: v.tolist() for k, v in test[p]['per_user'].items()} for p in PROTOCOLS}
