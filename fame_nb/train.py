@@ -339,12 +339,14 @@ def _cpu_model() -> str:
     except (OSError, StopIteration): return platform.processor() or platform.machine() or 'unknown CPU'
 
 def machine(device='cpu') -> str:
-    """What measured an epoch's seconds, one line: the CPU (model, cores, torch's threads) or the GPU, and torch's
-    version. Kept in every epoch's record: timings of runs from different machines (or of a run resumed on another one)
+    """What measured an epoch's seconds, one line: the CPU (model, the vector instructions torch uses and AMX tiles,
+    cores, torch's threads) or the GPU, and torch's version: a VM's model name can be as vague as "Intel(R) Xeon(R)
+    Processor", and AMX alone makes bf16 several times faster. Kept in every epoch's record: timings of runs from different machines (or of a run resumed on another one)
     are not comparable, and the record says which is which."""
     device = torch.device(device)
     if device.type == 'cuda': return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
-    return f"{_cpu_model()} ({os.cpu_count()} cores, {torch.get_num_threads()} threads), torch {torch.__version__}"
+    isa = torch.backends.cpu.get_cpu_capability() + (' + AMX' if getattr(torch.cpu, '_is_amx_tile_supported', lambda: False)() else '')
+    return f"{_cpu_model()}, {isa} ({os.cpu_count()} cores, {torch.get_num_threads()} threads), torch {torch.__version__}"
 
 def end_epoch(model, cfg:TrainConfig, device, split, valid_xy, st:LoopState, epoch:int, loss:float, train_s:float) -> dict:
     "Validate after `epoch`, add its record to `st.history` and keep the best weights; the record (a line of `log.jsonl`)."
