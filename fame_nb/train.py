@@ -340,9 +340,9 @@ def _cpu_model() -> str:
 
 def machine(device='cpu') -> str:
     """What measured an epoch's seconds, one line: the CPU (model, the vector instructions torch uses and AMX tiles,
-    cores, torch's threads) or the GPU, and torch's version: a VM's model name can be as vague as "Intel(R) Xeon(R)
-    Processor", and AMX alone makes bf16 several times faster. Kept in every epoch's record: timings of runs from different machines (or of a run resumed on another one)
-    are not comparable, and the record says which is which."""
+    cores, torch's threads) or the GPU, and torch's version. A VM's model name can be as vague as "Intel(R) Xeon(R)
+    Processor", and AMX decides whether bf16 pays (benchmarks/README.md). Kept in every epoch's record: timings from
+    different machines (or of a run resumed on another one) are not comparable, and the record says which is which."""
     device = torch.device(device)
     if device.type == 'cuda': return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
     isa = torch.backends.cpu.get_cpu_capability() + (' + AMX' if getattr(torch.cpu, '_is_amx_tile_supported', lambda: False)() else '')
