@@ -17,14 +17,14 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
            'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS',
            'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS', 'TEXT_COLUMNS',
-           'PAPER_CLAIM', 'GLANCE', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'summarise',
-           'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit',
-           'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch',
-           'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price', 'budget', 'verdict_hours',
-           'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading',
-           'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict',
-           'recipe_ablation', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure',
-           'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
+           'PAPER_CLAIM', 'GLANCE', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'holm',
+           'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary',
+           'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'epoch_steps',
+           'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price',
+           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
+           'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins',
+           'wins_verdict', 'recipe_ablation', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure',
+           'tuning_figure', 'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -176,6 +176,16 @@ def sign_flip(a, b, n_flips:int=10_000, seed:int=0, block:int=1 << 22) -> float:
         v = rng.integers(0, 256, size=(min(k, n_flips - i), len(g)), dtype=np.uint8)
         hits += int((np.abs(table[v + offs].sum(1)) >= obs - tol).sum())
     return (hits + 1) / (n_flips + 1)
+
+# %% ../nbs/15_paper_table.ipynb #3ed36be9
+def holm(p) -> np.ndarray:
+    """Holm's step-down adjusted p-values of the family `p` (one per test, any order): the test is significant with the
+    family's error rate below alpha iff its adjusted p is below alpha. A nan (no test) stays nan and does not count in m."""
+    p = np.asarray(p, float)
+    out, ok = np.full(p.shape, np.nan), np.flatnonzero(np.isfinite(p))
+    order = ok[np.argsort(p[ok], kind='stable')]
+    out[order] = np.minimum(1.0, np.maximum.accumulate((len(ok) - np.arange(len(ok))) * p[order]))
+    return out
 
 # %% ../nbs/15_paper_table.ipynb #9ba30e34
 def summarise(runs:pd.DataFrame, chosen:pd.DataFrame, seeds_plan:dict|None=None) -> pd.DataFrame:
