@@ -23,8 +23,9 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price',
            'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
            'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins',
-           'wins_verdict', 'recipe_ablation', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure',
-           'tuning_figure', 'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
+           'wins_verdict', 'recipe_ablation', 'holm_of', 'verdict', 'claim_verdict', 'plan_of', 'results_figure',
+           'curves_figure', 'tuning_figure', 'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading',
+           'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -936,12 +937,26 @@ def _p(p): return '—' if p is None or (isinstance(p, float) and math.isnan(p))
 
 def _seeds(n) -> str: return f"{int(n)} common seed{'' if int(n) == 1 else 's'}"
 
+def holm_of(imp:pd.DataFrame, min_seeds:int=3) -> tuple[pd.Series, int]:
+    """Holm's correction (`holm`) over the comparisons of `imp` (`improvement`'s rows, both protocols: one family) that
+    have a test across seeds (at least `min_seeds` common seeds, not provisional): their adjusted p across seeds (nan
+    for the rest) and how many there are."""
+    ok = (imp.common_seeds >= min_seeds) & imp.p_seeds.notna() & ~imp.provisional.astype(bool)
+    return pd.Series(holm(imp.p_seeds.where(ok)), index=imp.index), int(ok.sum())
+
+def _holm_said(h:float, n:int, alpha:float) -> str:
+    "A significant result's p after Holm's correction over `n` comparisons, and whether it survives it; '' for one comparison."
+    if n < 2 or math.isnan(h): return ''
+    return f"Holm over {n} comparisons: p {_p(h)}" + ('' if h < alpha else ', not significant after the correction')
+
 def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05, min_seeds:int=3) -> list[str]:
     """One sentence per (dataset, FAME model) under `protocol`: better / not distinguishable / worse, with the evidence.
     Below `min_seeds` common seeds there is no test across seeds (a t with one degree of freedom decides nothing), and
-    the sentence gives no p across seeds; the tables keep it."""
-    out = []
-    for r in imp[imp.protocol == protocol].itertuples(index=False):
+    the sentence gives no p across seeds; the tables keep it. A significant one also gives its p after Holm's
+    correction over every comparison of `imp` with a test (`holm_of`), and says when it does not survive it."""
+    imp = imp.reset_index(drop=True)
+    out, (adj, n_tests) = [], holm_of(imp, min_seeds)
+    for r in imp[imp.protocol == protocol].itertuples():
         tested = r.common_seeds >= min_seeds and not math.isnan(r.p_seeds)
         sig = (r.p_seeds < alpha) if tested else None
         if r.provisional: word = 'provisionally (tuning not finished)'
@@ -949,6 +964,7 @@ def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05, min_seeds
         elif sig and r.rel_pct > 0: word = 'significantly better'
         elif sig: word = 'significantly worse'
         else: word = 'not distinguishable across seeds'
+        if sig and (h := _holm_said(adj[r.Index], n_tests, alpha)): word += f" ({h})"
         out.append(f"**{r.dataset}**, {r.model} vs {r.baseline} ({PROTOCOL_NAMES[protocol]}): {r.rel_pct:+.2f}% {r.metric} "
                    f"({r.model_mean:.4f} vs {r.baseline_mean:.4f}; {_seeds(r.common_seeds)}, "
                    + (f"p across seeds {_p(r.p_seeds)}, " if tested else '') + f"p across users {_p(r.p_users_t)}): {word}.")
@@ -959,10 +975,11 @@ PAPER_CLAIM = (3.98, 12.97)   # FAME over the best baseline, NDCG@20, % (the ran
 
 def claim_verdict(imp:pd.DataFrame, models=FAME_MODELS, alpha:float=0.05, min_seeds:int=3) -> list[str]:
     "Per dataset and model of `models`: does its improvement over the best baseline reproduce `PAPER_CLAIM`, under each protocol?"
-    out = []
+    imp = imp.reset_index(drop=True)
+    out, (adj, n_tests) = [], holm_of(imp, min_seeds)   # the family: every comparison of `imp` with a test
     for (ds, m), g in imp[imp.model.isin(models)].groupby(['dataset', 'model'], sort=False):
         parts = []
-        for r in g.itertuples(index=False):
+        for r in g.itertuples():
             worse = 'not reproduced: worse than the baseline'
             if r.provisional or r.common_seeds < min_seeds or math.isnan(r.p_seeds): word = 'not decided yet'
             elif r.p_seeds >= alpha: word = 'not reproduced: no difference across seeds'
@@ -974,6 +991,7 @@ def claim_verdict(imp:pd.DataFrame, models=FAME_MODELS, alpha:float=0.05, min_se
             if pending and word not in (worse, 'not decided yet'): word = f"not decided yet, so far {word.removeprefix('not reproduced: ')}"
             parts.append(f"{PROTOCOL_NAMES[r.protocol]}: {word} ({r.rel_pct:+.2f}% against {r.baseline}, {_seeds(r.common_seeds)}"
                          + (f", p across seeds {_p(r.p_seeds)}" if r.common_seeds >= min_seeds else '')
+                         + (f"; {h}" if word != 'not decided yet' and r.p_seeds < alpha and (h := _holm_said(adj[r.Index], n_tests, alpha)) else '')
                          + (f"; still to come: {', '.join(pending)}, which can only raise the best baseline" if pending else '') + ')')
         out.append(f"**{ds}**, {m}: " + '; '.join(parts) + '.')
     return out
