@@ -1471,11 +1471,13 @@ def _text_frame(w:pd.DataFrame) -> pd.DataFrame:
                              baseline=t.text_baseline.str.split('+').str[0] + ' + text', provisional=False,
                              common_seeds=np.minimum(t.seeds, t.text_baseline_seeds)))   # Welch's t: the fewer seeds of the two sides
 
-def _glance_cell(r, alpha:float=0.05, min_seeds:int=3) -> str:
-    "One comparison row as a table cell: the change (bold where `verdict` calls it significant), against whom, seeds and p."
+def _glance_cell(r, alpha:float=0.05, min_seeds:int=3, holm_p:float=float('nan')) -> str:
+    """One comparison row as a table cell: the change (bold where `verdict` calls it significant; ‡ where its p after
+    Holm's correction, `holm_p`, is not below `alpha`), against whom, seeds and p."""
     tested = r.common_seeds >= min_seeds and not math.isnan(r.p_seeds)
-    rel = f"{r.rel_pct:+.2f}%"
-    return (f"**{rel}**" if tested and r.p_seeds < alpha else rel) + f" ({r.baseline.replace(' (same point)', ' at the same point')}; {int(r.common_seeds)} seed" \
+    rel, sig = f"{r.rel_pct:+.2f}%", tested and r.p_seeds < alpha
+    return (f"**{rel}**" if sig else rel) + (' ‡' if sig and holm_p >= alpha else '') \
+           + f" ({r.baseline.replace(' (same point)', ' at the same point')}; {int(r.common_seeds)} seed" \
            + ('s' if int(r.common_seeds) != 1 else '') + (f", p {_p(r.p_seeds)}" if tested else '') + ')' + (' †' if r.provisional else '')
 
 def glance_markdown(path, alpha:float=0.05, min_seeds:int=3) -> str:
@@ -1487,6 +1489,8 @@ def glance_markdown(path, alpha:float=0.05, min_seeds:int=3) -> str:
     if not len(imp): return ''
     frames = {k: x for k, _ in GLANCE[1:] if (x := _beside_file(f, k)) is not None} | {'improvement': imp}
     if 'wins' in frames: frames['wins'] = _text_frame(frames['wins'])
+    frames = {k: x.reset_index(drop=True) for k, x in frames.items()}
+    adj = {k: holm_of(x, min_seeds)[0] for k, x in frames.items() if len(x)}   # each comparison its own family, as `verdict` has it
     cols = [(kind, pr) for kind, _ in GLANCE if kind in frames and len(frames[kind]) for pr in ('masked', 'unmasked')]
     head = ['dataset', 'model'] + [f"{dict(GLANCE)[k]}, {PROTOCOL_NAMES[pr]}" for k, pr in cols]
     rows = []
@@ -1496,11 +1500,11 @@ def glance_markdown(path, alpha:float=0.05, min_seeds:int=3) -> str:
             x = frames[kind]
             if not (x.model == model).any(): cells.append(''); continue     # a comparison this model has none of
             r = x[(x.dataset == ds) & (x.model == model) & (x.protocol == pr)]
-            cells.append(_glance_cell(r.iloc[0], alpha, min_seeds) if len(r) else '—')
+            cells.append(_glance_cell(r.iloc[0], alpha, min_seeds, adj[kind][r.index[0]]) if len(r) else '—')
         rows.append([f"**{ds}**", model] + cells)
     return (f"**At a glance** (`results/paper_table.md`): test NDCG@20, the change of the means over the common seeds, p across seeds "
             f"(paired t; given text: Welch's t, other runs, the fewer seeds of the two sides); **bold**: p < {alpha:g} over at least {min_seeds} "
-            f"seeds; † tuning not finished. The paper claims "
+            f"seeds; ‡ not after Holm's correction over that comparison's rows; † tuning not finished. The paper claims "
             f"+{PAPER_CLAIM[0]}% to +{PAPER_CLAIM[1]}% against the best baseline.\n\n"
             + '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head)] + rows))
 
