@@ -24,8 +24,8 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
            'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins',
            'wins_verdict', 'recipe_ablation', 'holm_of', 'verdict', 'claim_verdict', 'plan_of', 'results_figure',
-           'curves_figure', 'tuning_figure', 'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading',
-           'glance_markdown']
+           'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from', 'paper_table', 'verdict_markdown',
+           'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -834,16 +834,17 @@ def fame_wins(imp:pd.DataFrame, ac:pd.DataFrame, metric:str='NDCG@20', protocol:
                 welch_t_stats(r['mean'], float(r['std']), r.seeds, t['mean'], float(t['std']), t.seeds)[1]]
     return w
 
-def wins_verdict(w:pd.DataFrame, min_datasets:int=2, alpha:float=0.05, min_seeds:int=5) -> list[str]:
+def wins_verdict(w:pd.DataFrame, min_datasets:int=2, alpha:float=0.05, min_seeds:int=5, names:dict|None=None) -> list[str]:
     """The answer as markdown list lines, per protocol: the recipes that win on `min_datasets` datasets, else a plain no;
-    below it each recipe, best first."""
+    below it each recipe, best first. `names`: {recipe: the variant names it was run under}, said beside it (a study's
+    `fame-all` is the recipe `fame_layers=0`)."""
     out = []
     for pr in [p for p in PROTOCOLS if p in set(w.protocol)]:
         out += _wins_lines(w[w.protocol == pr], f'**{PROTOCOL_NAMES[pr]}**' + (" (the selection's protocol)" if pr == 'masked' else ''),
-                           min_datasets, alpha, min_seeds)
+                           min_datasets, alpha, min_seeds, names or {})
     return out
 
-def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_seeds:int) -> list[str]:
+def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_seeds:int, names:dict) -> list[str]:
     won = w[w.wins].groupby('recipe').dataset.agg(list)
     named = won[won.map(len) >= min_datasets]
     rule = f'better test NDCG@20, p < {alpha} across seeds, {min_seeds} seeds a side'
@@ -854,7 +855,7 @@ def _wins_lines(w:pd.DataFrame, name:str, min_datasets:int, alpha:float, min_see
     parts = w[w.recipe != 'FAME as tuned'].groupby('recipe').rel_pct.max()   # recipes with parts to take apart
     apart = list(named.index) or ([parts.idxmax()] if len(parts) else [])    # the named ones, else the strongest
     for rec, g in sorted(w.groupby('recipe'), key=lambda x: -x[1].rel_pct.max()):
-        out.append(f'    - `{rec}`: ' + '; '.join(
+        out.append(f'    - `{rec}`' + (f" ({', '.join(f'`{n}`' for n in names[rec])})" if names.get(rec) else '') + ': ' + '; '.join(
             f"{r.dataset} {r.rel_pct:+.2f}% vs {r.baseline} ({int(r.seeds)} vs {int(r.baseline_seeds)} seeds, "
             + (f"{r.test} p {r.p:.2g}" if not math.isnan(r.p) else 'no test') + (', a win' if r.wins else '')
             + (f"; {r.rel_text_pct:+.2f}% vs {r.baseline} with text initialisation ({int(r.text_baseline_seeds)} seed{'' if r.text_baseline_seeds == 1 else 's'}, "
@@ -1331,14 +1332,47 @@ def _changes_and_wins(runs, chosen, sm, imp, ref, **kw) -> tuple:
                       for pr, x in (('masked', ac), ('unmasked', acu))], ignore_index=True)
     return ac, wins
 
-def fame_wins_from(runs_dir, reference_dir=None, profile:str='paper', plan=None, alpha:float=0.05, min_seeds:int=5) -> pd.DataFrame:
+def study_recipes(study:pd.DataFrame, runs:pd.DataFrame, chosen:pd.DataFrame, seen:pd.DataFrame|None=None) -> pd.DataFrame:
+    """Another grid's FAME runs (`load_runs` of the mechanism study's folder, say: variants named for what they change,
+    `fame-all`) as `against_chosen` reads the `reference` profile's: each run relabelled `<FAME's chosen point on its
+    dataset>+key=value...` with every setting its config changes from that point's run (`_SAME` and `model`, FAME on both
+    sides, aside; a key the chosen point's run predates reads as its `TrainConfig` default, as in `config_changes`), so
+    that `fame_wins` tries it as a recipe of its own. Left out: runs of other models, runs on a dataset without a chosen
+    FAME, runs that change nothing (the chosen point, copied), runs whose config is one of `runs`' or `seen`'s (a
+    recipe tried there already: `fame-pre` is the tuned grid's), and a second run of
+    one label and seed (two variants that are the same config, `fame-noMoE` and `fame-chosen-noMoE` where the tuned
+    shape is the default one: counted once)."""
+    if not len(study) or not len(chosen) or not len(runs): return study.iloc[:0] if len(study.columns) else pd.DataFrame(columns=['dataset'])
+    from dataclasses import asdict
+    from fame_nb.train import TrainConfig
+    defaults = asdict(TrainConfig())
+    norm = lambda cfg: json.dumps({k: v for k, v in {**defaults, **cfg}.items() if k not in _SAME}, sort_keys=True, default=str)
+    known = {norm(cfg) for f in (runs, seen) if f is not None and len(f) and 'config' in f for cfg in f.config}
+    point = {c.dataset: c.chosen for c in chosen.itertuples(index=False) if c.model == FAME_MODELS[0] and isinstance(c.chosen, str)}
+    out, taken = [], set()
+    for r in study.to_dict('records'):   # (itertuples would rename the metric columns, 'masked NDCG@20')
+        cfg, ds = r['config'], r['dataset']
+        if cfg.get('model') != FAME_MODELS[0] or ds not in point or norm(cfg) in known: continue
+        base = {**defaults, **runs[(runs.dataset == ds) & (runs.variant == point[ds])].config.iloc[0]}
+        label = '+'.join([point[ds], *(f'{k}={v}' for k, v in cfg.items() if k not in {*_SAME, 'model'} and base.get(k, object()) != v)])
+        if label == point[ds] or (ds, label, r['seed']) in taken: continue   # (a key repeated in the label: the later value holds)
+        taken.add((ds, label, r['seed']))
+        out.append({**r, 'variant': label, 'model': FAME_MODELS[0]})
+    return pd.DataFrame(out, columns=study.columns)
+
+def fame_wins_from(runs_dir, reference_dir=None, profile:str='paper', plan=None, alpha:float=0.05, min_seeds:int=5,
+                   study_dir=None) -> pd.DataFrame:
     """`paper_table`'s `<out>_wins.csv` (its "A FAME that wins?", `wins_verdict` says it in words) without the rest of
     the table: every FAME recipe against the best tuned baseline under both protocols, from the tuned grid's runs in
     `runs_dir` and the `reference` profile's in `reference_dir` (the chosen points with overrides, the baselines given
-    text); a win as `fame_wins` counts it (`alpha`, `min_seeds`). The mechanism study (experiments/mechanism.ipynb)
+    text); a win as `fame_wins` counts it (`alpha`, `min_seeds`). `study_dir`: another grid's runs whose FAME variants
+    are tried too (`study_recipes`; the mechanism study's own). The mechanism study (experiments/mechanism.ipynb)
     answers issue 13's last question with it."""
     runs, chosen, sm, imp = _chosen_points(runs_dir, plan or plan_of(profile))
-    return _changes_and_wins(runs, chosen, sm, imp, _reference_runs(reference_dir), alpha=alpha, min_seeds=min_seeds)[1]
+    ref = _reference_runs(reference_dir)
+    if study_dir and Path(study_dir).is_dir() and len(more := study_recipes(load_runs(study_dir), runs, chosen, ref)):
+        ref = pd.concat([x for x in (ref, more) if len(x)], ignore_index=True)
+    return _changes_and_wins(runs, chosen, sm, imp, ref, alpha=alpha, min_seeds=min_seeds)[1]
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
                 reference_dir=None) -> dict:
