@@ -23,9 +23,9 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price',
            'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
            'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins',
-           'wins_verdict', 'recipe_ablation', 'holm_of', 'verdict', 'claim_verdict', 'plan_of', 'results_figure',
-           'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from', 'paper_table', 'verdict_markdown',
-           'beauty_reading', 'glance_markdown']
+           'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict', 'plan_of',
+           'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from', 'paper_table',
+           'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -945,7 +945,7 @@ def holm_of(imp:pd.DataFrame, min_seeds:int=3) -> tuple[pd.Series, int]:
     ok = (imp.common_seeds >= min_seeds) & imp.p_seeds.notna() & ~imp.provisional.astype(bool)
     return pd.Series(holm(imp.p_seeds.where(ok)), index=imp.index), int(ok.sum())
 
-def _holm_said(h:float, n:int, alpha:float) -> str:
+def holm_said(h:float, n:int, alpha:float) -> str:
     "A significant result's p after Holm's correction over `n` comparisons, and whether it survives it; '' for one comparison."
     if n < 2 or math.isnan(h): return ''
     return f"Holm over {n} comparisons: p {_p(h)}" + ('' if h < alpha else ', not significant after the correction')
@@ -965,7 +965,7 @@ def verdict(imp:pd.DataFrame, protocol:str='masked', alpha:float=0.05, min_seeds
         elif sig and r.rel_pct > 0: word = 'significantly better'
         elif sig: word = 'significantly worse'
         else: word = 'not distinguishable across seeds'
-        if sig and (h := _holm_said(adj[r.Index], n_tests, alpha)): word += f" ({h})"
+        if sig and (h := holm_said(adj[r.Index], n_tests, alpha)): word += f" ({h})"
         out.append(f"**{r.dataset}**, {r.model} vs {r.baseline} ({PROTOCOL_NAMES[protocol]}): {r.rel_pct:+.2f}% {r.metric} "
                    f"({r.model_mean:.4f} vs {r.baseline_mean:.4f}; {_seeds(r.common_seeds)}, "
                    + (f"p across seeds {_p(r.p_seeds)}, " if tested else '') + f"p across users {_p(r.p_users_t)}): {word}.")
@@ -992,7 +992,7 @@ def claim_verdict(imp:pd.DataFrame, models=FAME_MODELS, alpha:float=0.05, min_se
             if pending and word not in (worse, 'not decided yet'): word = f"not decided yet, so far {word.removeprefix('not reproduced: ')}"
             parts.append(f"{PROTOCOL_NAMES[r.protocol]}: {word} ({r.rel_pct:+.2f}% against {r.baseline}, {_seeds(r.common_seeds)}"
                          + (f", p across seeds {_p(r.p_seeds)}" if r.common_seeds >= min_seeds else '')
-                         + (f"; {h}" if word != 'not decided yet' and r.p_seeds < alpha and (h := _holm_said(adj[r.Index], n_tests, alpha)) else '')
+                         + (f"; {h}" if word != 'not decided yet' and r.p_seeds < alpha and (h := holm_said(adj[r.Index], n_tests, alpha)) else '')
                          + (f"; still to come: {', '.join(pending)}, which can only raise the best baseline" if pending else '') + ')')
         out.append(f"**{ds}**, {m}: " + '; '.join(parts) + '.')
     return out
