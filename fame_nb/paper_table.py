@@ -1339,9 +1339,9 @@ def study_recipes(study:pd.DataFrame, runs:pd.DataFrame, chosen:pd.DataFrame, se
     sides, aside; a key the chosen point's run predates reads as its `TrainConfig` default, as in `config_changes`), so
     that `fame_wins` tries it as a recipe of its own. Left out: runs of other models, runs on a dataset without a chosen
     FAME, runs that change nothing (the chosen point, copied), runs whose config is one of `runs`' or `seen`'s (a
-    recipe tried there already: `fame-pre` is the tuned grid's), and a second run of
-    one label and seed (two variants that are the same config, `fame-noMoE` and `fame-chosen-noMoE` where the tuned
-    shape is the default one: counted once)."""
+    recipe tried there already: `fame-pre` is the tuned grid's), and a second run of one label and seed (two variants
+    that are the same config, `fame-noMoE` and `fame-chosen-noMoE` where the tuned shape is the default one: counted
+    once)."""
     if not len(study) or not len(chosen) or not len(runs): return study.iloc[:0] if len(study.columns) else pd.DataFrame(columns=['dataset'])
     from dataclasses import asdict
     from fame_nb.train import TrainConfig
