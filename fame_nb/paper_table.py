@@ -1349,11 +1349,13 @@ def study_recipes(study:pd.DataFrame, runs:pd.DataFrame, chosen:pd.DataFrame, se
     norm = lambda cfg: json.dumps({k: v for k, v in {**defaults, **cfg}.items() if k not in _SAME}, sort_keys=True, default=str)
     known = {norm(cfg) for f in (runs, seen) if f is not None and len(f) and 'config' in f for cfg in f.config}
     point = {c.dataset: c.chosen for c in chosen.itertuples(index=False) if c.model == FAME_MODELS[0] and isinstance(c.chosen, str)}
+    bases = {ds: {**defaults, **runs[(runs.dataset == ds) & (runs.variant == v)].config.iloc[0]} for ds, v in point.items()
+             if ((runs.dataset == ds) & (runs.variant == v)).any()}   # each chosen point's config, read once
     out, taken = [], set()
     for r in study.to_dict('records'):   # (itertuples would rename the metric columns, 'masked NDCG@20')
         cfg, ds = r['config'], r['dataset']
-        if cfg.get('model') != FAME_MODELS[0] or ds not in point or norm(cfg) in known: continue
-        base = {**defaults, **runs[(runs.dataset == ds) & (runs.variant == point[ds])].config.iloc[0]}
+        if cfg.get('model') != FAME_MODELS[0] or ds not in bases or norm(cfg) in known: continue
+        base = bases[ds]
         label = '+'.join([point[ds], *(f'{k}={v}' for k, v in cfg.items() if k not in {*_SAME, 'model'} and base.get(k, object()) != v)])
         if label == point[ds] or (ds, label, r['seed']) in taken: continue   # (a key repeated in the label: the later value holds)
         taken.add((ds, label, r['seed']))
