@@ -15,17 +15,17 @@ from .metrics import per_user_from_top
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLUMNS', 'BYTE_SIGNS', 'SHARPNESS_COLUMNS',
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
-           'HISTORY_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS',
-           'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS', 'TEXT_COLUMNS',
-           'PAPER_CLAIM', 'GLANCE', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'holm',
-           'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test', 'matched_summary',
-           'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'epoch_flops', 'epoch_steps',
-           'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price',
-           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
-           'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins',
-           'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict', 'plan_of',
-           'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from', 'paper_table',
-           'verdict_markdown', 'beauty_reading', 'glance_markdown']
+           'HISTORY_COLUMNS', 'SEEN_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES',
+           'RECIPE_COLUMNS', 'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS',
+           'TEXT_COLUMNS', 'PAPER_CLAIM', 'GLANCE', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t',
+           'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test',
+           'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'seen_share',
+           'seen_above', 'seen_items', 'seen_said', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs',
+           'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price', 'budget', 'verdict_hours', 'empty_cells',
+           'against_published', 'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading', 'config_changes',
+           'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict', 'recipe_ablation', 'holm_of',
+           'holm_said', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure',
+           'study_recipes', 'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -410,6 +410,70 @@ def history_lengths(datasets, data_dir, load=None) -> dict:
         try: out[ds] = np.array([len(s) - 1 for s in load(ds).seqs])
         except DataError: pass
     return out
+
+# %% ../nbs/15_paper_table.ipynb #c42ae608
+SEEN_COLUMNS = ['dataset', 'model', 'baseline', 'common_seeds', 'model_seen', 'baseline_seen', 'seen_diff', 'p_seeds',
+                'masked_rel_pct', 'unmasked_rel_pct', 'model_above', 'baseline_above']
+
+def seen_share(masked, unmasked) -> np.ndarray:
+    "1 - unmasked / masked, elementwise: the share of a run's history-masked metric the user's earlier items take away when they stay in the ranking."
+    return 1 - np.asarray(unmasked, float) / np.asarray(masked, float)
+
+def seen_above(top20) -> float:
+    """From a run's `per_user_top20` (both protocols): among the users whose target both rank in the top 20, the mean
+    number of the user's earlier items ranked above it (the rank not masked less the masked one); nan without them."""
+    if not isinstance(top20, dict) or not all(p in top20 for p in PROTOCOLS): return float('nan')
+    m = dict(zip(top20['masked']['users'], top20['masked']['ranks']))
+    d = [r - m[u] for u, r in zip(top20['unmasked']['users'], top20['unmasked']['ranks']) if u in m]
+    return float(np.mean(d)) if d else float('nan')
+
+def _mean(xs) -> float:
+    xs = [x for x in xs if not math.isnan(x)]
+    return float(np.mean(xs)) if xs else float('nan')
+
+def seen_items(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame, metric:str='NDCG@20') -> pd.DataFrame:
+    """Each (dataset, model, baseline) of `comparisons` (as `improvement` returns; the two protocols' rows of one pair
+    once) at `summary`'s chosen points, over the seeds both have: each side's mean `seen_share` of `metric`, their
+    difference (`seen_diff`, in points) with the paired t test across seeds, the change of `metric` under each protocol,
+    and each side's `seen_above` (mean over the seeds)."""
+    out = []
+    for ds, mo, ba in dict.fromkeys(zip(comparisons.dataset, comparisons.model, comparisons.baseline)):
+        s = summary[summary.dataset == ds].set_index('model')
+        a, b = (runs[(runs.dataset == ds) & (runs.variant == s.loc[m, 'chosen'])].set_index('seed') for m in (mo, ba))
+        common = sorted(set(a.index) & set(b.index))
+        if not common: continue
+        a, b = a.loc[common], b.loc[common]
+        sa, sb = (seen_share(x[f'masked {metric}'], x[f'unmasked {metric}']) for x in (a, b))
+        rel = {pr: 100 * (a[f'{pr} {metric}'].mean() / b[f'{pr} {metric}'].mean() - 1) for pr in PROTOCOLS}
+        out.append(dict(dataset=ds, model=mo, baseline=ba, common_seeds=len(common), model_seen=sa.mean(), baseline_seen=sb.mean(),
+                        seen_diff=100 * (sa.mean() - sb.mean()), p_seeds=paired_t(sa, sb)[1] if len(common) > 1 else float('nan'),
+                        masked_rel_pct=rel['masked'], unmasked_rel_pct=rel['unmasked'],
+                        model_above=_mean(seen_above(t) for t in a.top20), baseline_above=_mean(seen_above(t) for t in b.top20)))
+    return pd.DataFrame(out, columns=SEEN_COLUMNS)
+
+def _md_seen(si:pd.DataFrame) -> list[str]:
+    "The comparisons' shares of NDCG@20 lost to the user's earlier items (`seen_items`)."
+    L = ['', "## Why the two protocols disagree: the user's own items (NDCG@20)", '',
+         "Not masked, the user's earlier items stay in the ranking: a target's rank is its masked rank plus the earlier items "
+         "scored at or above it. s = 1 - (NDCG@20 not masked) / (NDCG@20 masked) is the share each run loses to them; per seed "
+         "(1 + Δ not masked) = (1 + Δ masked) (1 - s model) / (1 - s baseline), so a model with the smaller s gains ground when "
+         "the history is not masked. Means over the common seeds; the difference of the two s in points, with the paired t "
+         "test across seeds; \"earlier items above\": among users whose target both protocols rank in the top 20, the mean "
+         "number of earlier items ranked above it.", '']
+    if not len(si): return L + ['No comparison yet.']
+    f = lambda x: '—' if math.isnan(x) else f'{x:.2f}'
+    return L + _md_table('dataset | model | baseline | seeds | s model | s baseline | difference | p seeds | Δ masked | Δ not masked | earlier items above (model / baseline)',
+                         [(r.dataset, r.model, r.baseline, r.common_seeds, f'{100 * r.model_seen:.1f}%', f'{100 * r.baseline_seen:.1f}%',
+                           f'{r.seen_diff:+.1f} pt', _p(r.p_seeds), f'{r.masked_rel_pct:+.2f}%', f'{r.unmasked_rel_pct:+.2f}%',
+                           f'{f(r.model_above)} / {f(r.baseline_above)}') for r in si.itertuples(index=False)], 'lllrrrrrrrr')
+
+def seen_said(si:pd.DataFrame, model:str='fame') -> list[str]:
+    "Per dataset, in words: the shares of `model`'s and each baseline's masked NDCG@20 the user's earlier items take when not masked (`seen_items`' rows of `model`)."
+    said = lambda r: (f"{100 * r.model_seen:.1f}% of {model}'s against {100 * r.baseline_seen:.1f}% of {r.baseline}'s ({r.seen_diff:+.1f} points, "
+                      + (f"p {_p(r.p_seeds)} across {r.common_seeds} seeds" if not math.isnan(r.p_seeds) else f"{r.common_seeds} seed")
+                      + f"; {r.masked_rel_pct:+.2f}% masked is {r.unmasked_rel_pct:+.2f}% not masked)")
+    return [f"**{ds}**: " + '; '.join(said(r) for r in g.itertuples(index=False)) + '.'
+            for ds, g in si[si.model == model].groupby('dataset', sort=False)]
 
 # %% ../nbs/15_paper_table.ipynb #b0d6e7a2
 def epoch_flops(datasets, data_dir=None, d:int=64, n_layers:int=2, load=None) -> dict:
@@ -1378,7 +1442,7 @@ def fame_wins_from(runs_dir, reference_dir=None, profile:str='paper', plan=None,
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
                 reference_dir=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_seen.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
     `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
@@ -1397,6 +1461,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     load = functools.cache(lambda ds: load_dataset(ds, data_dir=data_dir))   # each dataset read once, for all below
     lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir, load) if data_dir else {}
     bh = by_history(runs, sm, comps, lengths)
+    si = seen_items(runs, sm, comps) if len(comps) else none(SEEN_COLUMNS)
     scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir, load=load) if data_dir and len(chosen) else {}
     bu = budget(runs, chosen, plan, scales)
     n_gpu = int(runs.device.astype(str).str.startswith('cuda').sum()) if len(runs) else 0
@@ -1411,7 +1476,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
-                        ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc), ('changes', ac), ('wins', wins)):
+                        ('seen', si), ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc), ('changes', ac), ('wins', wins)):
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
@@ -1420,13 +1485,13 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     empty = empty_cells(sm, bu, derived, absent) if len(sm) else []
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
-         *_md_by_history(bh, comps), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
+         *_md_by_history(bh, comps), *_md_seen(si), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
          *_md_published(ap), *_md_recipe(rc, ac), *_md_chosen(ac), *_md_wins(wins)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
     curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh)
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh, seen=si)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def _beside_file(f:Path, kind:str) -> pd.DataFrame|None:
@@ -1436,14 +1501,14 @@ def _beside_file(f:Path, kind:str) -> pd.DataFrame|None:
 
 def verdict_markdown(path) -> str:
     """The README's verdict of the paper's table: `verdict` under both protocols, from the comparison file at `path`,
-    then against SASRec from the `_vs_sasrec` file beside it (if any), FAME against each baseline trial by trial from
+    then against SASRec from the `_vs_sasrec` file beside it (if any), why the protocols disagree from the `_seen` file (`seen_said`), FAME against each baseline trial by trial from
     the `_matched` file, the pre-training's own gain from the `_pretraining` file, and what is left to run from the `_budget` file (where present); '' without a row."""
     f = Path(path)
     if not f.exists() or not f.read_text().strip(): return ''
     imp = pd.read_csv(f)
     lines = verdict(imp, 'masked') + verdict(imp, 'unmasked')
     if not lines: return ''
-    vs, mt, bu, pg = (_beside_file(f, k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining'))
+    vs, mt, bu, pg, si = (_beside_file(f, k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining', 'seen'))
     both = lambda x: verdict(x, 'masked') + verdict(x, 'unmasked') if x is not None and len(x) else []
     back, pre = both(vs), both(pg)
     fit = matched_fit(mt) if mt is not None and len(mt) else pd.DataFrame(columns=MATCHED_FIT_COLUMNS)
@@ -1469,6 +1534,9 @@ def verdict_markdown(path) -> str:
             + "\n\n" + '\n'.join(f'- {l}' for l in lines)
             + ("\n\nAgainst SASRec, the backbone FAME keeps (its last layer alone):\n\n" + '\n'.join(f'- {l}' for l in back) if back else '')
             + ("\n\nWhat the text pre-training adds (the same FAME trial with and without it):\n\n" + '\n'.join(f'- {l}' for l in pre) if pre else '')
+            + ("\n\nWhy the two protocols disagree: the user's earlier items stay in the ranking when not masked, and take a share of "
+               "each model's masked NDCG@20 (`results/paper_table.md`, the user's own items):\n\n" + '\n'.join(f'- {l}' for l in seen)
+               if (seen := seen_said(si) if si is not None else []) else '')
             + ("\n\nAcross the search space, not only at the chosen points:\n\n" + '\n'.join(f'- {l}' for l in across) if across else '')
             + left)
 
