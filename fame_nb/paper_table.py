@@ -17,15 +17,16 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
            'HISTORY_COLUMNS', 'SEEN_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES',
            'RECIPE_COLUMNS', 'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS',
-           'TEXT_COLUMNS', 'PAPER_CLAIM', 'GLANCE', 'load_runs', 'choose', 'betainc', 't_pvalue', 'paired_t',
-           'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched', 'sign_test',
-           'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'seen_share',
-           'seen_above', 'seen_items', 'seen_said', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs',
-           'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price', 'budget', 'verdict_hours', 'empty_cells',
-           'against_published', 'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading', 'config_changes',
-           'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict', 'recipe_ablation', 'holm_of',
-           'holm_said', 'verdict', 'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure',
-           'study_recipes', 'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
+           'TEXT_COLUMNS', 'PAPER_CLAIM', 'GLANCE', 'load_runs', 'variant_settings', 'choose', 'betainc', 't_pvalue',
+           'paired_t', 'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched',
+           'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths',
+           'seen_share', 'seen_above', 'seen_items', 'seen_said', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch',
+           'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price', 'budget', 'verdict_hours',
+           'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading',
+           'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict',
+           'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict', 'plan_of', 'results_figure',
+           'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from', 'paper_table', 'verdict_markdown',
+           'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -59,7 +60,7 @@ def _num(v:str):
     try: return float(v)
     except ValueError: return v
 
-def _dims(variant:str) -> dict:
+def variant_settings(variant:str) -> dict:
     "The `key=value` settings of a variant: numbers as floats, other values (`ce_dtype=bfloat16`, `backbone=fmlp`) as written."
     return {k: _num(v) for k, v in (kv.split('=', 1) for kv in variant.split('+')[1:])}
 
@@ -72,7 +73,7 @@ def _probe_text(d:str, probe:str, best:str, r:pd.DataFrame, alpha:float=0.05) ->
     dataset's runs), and the probe's runs still to come, as `reproduce.selected_cells` plans them: seed 0, then, if
     that beats the winner's seed 0 (the selection's own criterion), the winner's other seeds, and a paired t test
     across them."""
-    name = f'{d} = {_dims(probe)[d]:g}'
+    name = f'{d} = {variant_settings(probe)[d]:g}'
     pv, bv = (r[r.variant == v].set_index('seed').valid.sort_index() for v in (probe, best))
     if 0 not in pv.index: return f'{name} not run yet', [probe]
     p0, b0 = float(pv[0]), float(bv[0])
@@ -106,8 +107,8 @@ def choose(runs:pd.DataFrame, trials:dict, derived:dict|None=None, edge_dims=('l
                                  provisional=len(done) < len(plan), edge='', probe='', probes_left='')
             if not done: continue
             row['chosen'] = best = max(done, key=lambda v: (r0.loc[v, 'valid'], -plan.index(v)))
-            tried = {d: [_dims(v)[d] for v in done] for d in edge_dims if d in _dims(best)}
-            at = lambda d, xs: _dims(best)[d] == max(xs) or _dims(best)[d] == min(xs) > EDGE_FLOORS.get(d, -math.inf)
+            tried = {d: [variant_settings(v)[d] for v in done] for d in edge_dims if d in variant_settings(best)}
+            at = lambda d, xs: variant_settings(best)[d] == max(xs) or variant_settings(best)[d] == min(xs) > EDGE_FLOORS.get(d, -math.inf)
             row['edge'] = ','.join(d for d, xs in tried.items() if len(done) >= 3 and len(set(xs)) > 1 and at(d, xs))
             pr = edge_probes(best, model_probes(probes or {}, m), plan) if not row['provisional'] else {}
             said = [_probe_text(d, v, best, runs[runs.dataset == ds]) for d, v in pr.items()]
@@ -307,7 +308,7 @@ def matched(runs:pd.DataFrame, trials:dict, model:str='fame', baselines=None) ->
     """Each finished seed-0 trial of `model` beside each baseline's seed-0 trial at the same lr and dropout: both
     validation NDCG@20s and the relative differences (%) of validation and of test NDCG@20 under both protocols.
     `trials`: {model: [variant, ...]}; `baselines`: default every model of `trials` that is not FAME's."""
-    out, pair = [], lambda v: (_dims(v).get('lr'), _dims(v).get('dropout'))
+    out, pair = [], lambda v: (variant_settings(v).get('lr'), variant_settings(v).get('dropout'))
     r0 = runs[runs.seed == 0].set_index(['dataset', 'variant']) if len(runs) else None
     rel = lambda a, b: 100 * (a / b - 1)
     for b in (baselines or [m for m in trials if m not in FAME_MODELS]) if r0 is not None else []:
@@ -316,7 +317,7 @@ def matched(runs:pd.DataFrame, trials:dict, model:str='fame', baselines=None) ->
             if (t := twin.get(pair(v))) is None: continue
             for ds in dict.fromkeys(runs.dataset):
                 if (ds, v) not in r0.index or (ds, t) not in r0.index: continue
-                f, s, d = r0.loc[(ds, v)], r0.loc[(ds, t)], _dims(v)
+                f, s, d = r0.loc[(ds, v)], r0.loc[(ds, t)], variant_settings(v)
                 out.append(dict(dataset=ds, baseline=b, lr=d['lr'], dropout=d['dropout'], n_heads=d.get('n_heads', math.nan),
                                 n_experts=d.get('n_experts', math.nan), model_valid=f.valid, baseline_valid=s.valid,
                                 valid_rel=rel(f.valid, s.valid), **{f'{pr}_rel': rel(f[f'{pr} NDCG@20'], s[f'{pr} NDCG@20']) for pr in PROTOCOLS}))
@@ -540,7 +541,7 @@ def trial_epochs(runs:pd.DataFrame, models, lr:float, near:float=1.25) -> tuple[
     models = [models] if isinstance(models, str) else list(models)
     t = runs[(runs.seed == 0) & runs.variant.str.contains('+lr=', regex=False)] if len(runs) else runs
     if not len(t): return math.nan, 'fit'
-    lrs = np.array([_dims(v)['lr'] for v in t.variant])
+    lrs = np.array([variant_settings(v)['lr'] for v in t.variant])
     close = np.abs(np.log(lrs / lr)) <= math.log(near)
     for basis, pick in [*(('own' if i == 0 else 'family', close & (t.model == m).to_numpy()) for i, m in enumerate(models)), ('others', close)]:
         if pick.any(): return float(np.median(t.epochs_run[pick])), basis
@@ -614,7 +615,7 @@ def budget(runs:pd.DataFrame, chosen:pd.DataFrame, plan:dict, scales:dict|None=N
         here = runs[(runs.model == m) & (runs.dataset == ds)] if len(runs) else runs
         done = set(here[here.seed == 0].variant) if len(here) else set()
         left = [v for v in trials.get(m, []) if v not in done] + (c.probes_left.split() if getattr(c, 'probes_left', '') else [])
-        est = [trial_epochs(runs, names, _dims(v)['lr']) for v in left]
+        est = [trial_epochs(runs, names, variant_settings(v)['lr']) for v in left]
         ep, how_ep = [e for e, _ in est], pd.Series([b for _, b in est], dtype=object).value_counts()
         at = here[here.variant == c.chosen] if isinstance(c.chosen, str) and len(here) else here.iloc[:0]
         mine = runs[runs.model == m] if len(runs) else runs
@@ -1358,12 +1359,12 @@ def tuning_figure(runs, chosen, trials, sh, path):
         for k, (m, plan) in enumerate(trials.items()):
             r = runs[(runs.dataset == ds) & (runs.seed == 0) & runs.variant.isin(plan)]
             if r.empty: continue
-            lr = [_dims(v)['lr'] for v in r.variant]; lrs += lr
+            lr = [variant_settings(v)['lr'] for v in r.variant]; lrs += lr
             pts = ax.scatter(lr, r.valid, s=18, label=m, color=f'C{k}')
             s = sh[(sh.dataset == ds) & (sh.model == m)]
             if len(s):
                 s = s.iloc[0]
-                x = _dims(s.chosen)['lr']
+                x = variant_settings(s.chosen)['lr']
                 ax.errorbar([x], [s.chosen_valid], yerr=[0 if math.isnan(s.seed_std) else s.seed_std], fmt='o', ms=9,
                             mfc='none', mec=pts.get_facecolor()[0], ecolor=pts.get_facecolor()[0], capsize=3)
         ax.set_xscale('log'); ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
