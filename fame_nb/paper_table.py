@@ -414,7 +414,7 @@ def history_lengths(datasets, data_dir, load=None) -> dict:
 
 # %% ../nbs/15_paper_table.ipynb #c42ae608
 SEEN_COLUMNS = ['dataset', 'model', 'baseline', 'common_seeds', 'model_seen', 'baseline_seen', 'seen_diff', 'p_seeds',
-                'masked_rel_pct', 'unmasked_rel_pct', 'model_above', 'baseline_above']
+                'masked_rel_pct', 'unmasked_rel_pct', 'seen_part_pct', 'model_above', 'baseline_above']
 
 def seen_share(masked, unmasked) -> np.ndarray:
     "1 - unmasked / masked, elementwise: the share of a run's history-masked metric the user's earlier items take away when they stay in the ranking."
@@ -436,7 +436,9 @@ def seen_items(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame
     """Each (dataset, model, baseline) of `comparisons` (as `improvement` returns; the two protocols' rows of one pair
     once) at `summary`'s chosen points, over the seeds both have: each side's mean `seen_share` of `metric`, their
     difference (`seen_diff`, in points) with the paired t test across seeds, the change of `metric` under each protocol,
-    and each side's `seen_above` (mean over the seeds)."""
+    the user's own items' part of the change not masked (`seen_part_pct`: (1 + Δ not masked) = (1 + Δ masked)(1 + part),
+    exactly, as all three are of the means over the seeds; about (1 - s model)/(1 - s baseline) - 1), and each side's
+    `seen_above` (mean over the seeds)."""
     out = []
     for ds, mo, ba in dict.fromkeys(zip(comparisons.dataset, comparisons.model, comparisons.baseline)):
         s = summary[summary.dataset == ds].set_index('model')
@@ -449,6 +451,7 @@ def seen_items(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame
         out.append(dict(dataset=ds, model=mo, baseline=ba, common_seeds=len(common), model_seen=sa.mean(), baseline_seen=sb.mean(),
                         seen_diff=100 * (sa.mean() - sb.mean()), p_seeds=paired_t(sa, sb)[1] if len(common) > 1 else float('nan'),
                         masked_rel_pct=rel['masked'], unmasked_rel_pct=rel['unmasked'],
+                        seen_part_pct=100 * ((100 + rel['unmasked']) / (100 + rel['masked']) - 1),
                         model_above=_mean(seen_above(t) for t in a.top20), baseline_above=_mean(seen_above(t) for t in b.top20)))
     return pd.DataFrame(out, columns=SEEN_COLUMNS)
 
@@ -460,13 +463,14 @@ def _md_seen(si:pd.DataFrame) -> list[str]:
          "(1 + Δ not masked) = (1 + Δ masked) (1 - s model) / (1 - s baseline), so a model with the smaller s gains ground when "
          "the history is not masked. Means over the common seeds; the difference of the two s in points, with the paired t "
          "test across seeds; \"earlier items above\": among users whose target both protocols rank in the top 20, the mean "
-         "number of earlier items ranked above it.", '']
+         "number of earlier items ranked above it; \"own items' part\": the factor (1 + Δ not masked) / (1 + Δ masked) - 1, "
+         "about (1 - s model) / (1 - s baseline) - 1.", '']
     if not len(si): return L + ['No comparison yet.']
     f = lambda x: '—' if math.isnan(x) else f'{x:.2f}'
-    return L + _md_table('dataset | model | baseline | seeds | s model | s baseline | difference | p seeds | Δ masked | Δ not masked | earlier items above (model / baseline)',
+    return L + _md_table('dataset | model | baseline | seeds | s model | s baseline | difference | p seeds | Δ masked | Δ not masked | own items\' part | earlier items above (model / baseline)',
                          [(r.dataset, r.model, r.baseline, r.common_seeds, f'{100 * r.model_seen:.1f}%', f'{100 * r.baseline_seen:.1f}%',
-                           f'{r.seen_diff:+.1f} pt', _p(r.p_seeds), f'{r.masked_rel_pct:+.2f}%', f'{r.unmasked_rel_pct:+.2f}%',
-                           f'{f(r.model_above)} / {f(r.baseline_above)}') for r in si.itertuples(index=False)], 'lllrrrrrrrr')
+                           f'{r.seen_diff:+.1f} pt', _p(r.p_seeds), f'{r.masked_rel_pct:+.2f}%', f'{r.unmasked_rel_pct:+.2f}%', f'{r.seen_part_pct:+.2f}%',
+                           f'{f(r.model_above)} / {f(r.baseline_above)}') for r in si.itertuples(index=False)], 'lllrrrrrrrrr')
 
 def seen_said(si:pd.DataFrame, model:str='fame') -> list[str]:
     "Per dataset, in words: the shares of `model`'s and each baseline's masked NDCG@20 the user's earlier items take when not masked (`seen_items`' rows of `model`)."
