@@ -417,8 +417,9 @@ SEEN_COLUMNS = ['dataset', 'model', 'baseline', 'common_seeds', 'model_seen', 'b
                 'masked_rel_pct', 'unmasked_rel_pct', 'seen_part_pct', 'model_above', 'baseline_above']
 
 def seen_share(masked, unmasked) -> np.ndarray:
-    "1 - unmasked / masked, elementwise: the share of a run's history-masked metric the user's earlier items take away when they stay in the ranking."
-    return 1 - np.asarray(unmasked, float) / np.asarray(masked, float)
+    "1 - unmasked / masked, elementwise: the share of a run's history-masked metric the user's earlier items take away when they stay in the ranking (nan where the masked metric is 0)."
+    m = np.asarray(masked, float)
+    with np.errstate(divide='ignore', invalid='ignore'): return np.where(m > 0, 1 - np.asarray(unmasked, float) / m, np.nan)
 
 def seen_above(top20) -> float:
     """From a run's `per_user_top20` (both protocols): among the users whose target both rank in the top 20, the mean
