@@ -15,18 +15,18 @@ from .metrics import per_user_from_top
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLUMNS', 'BYTE_SIGNS', 'SHARPNESS_COLUMNS',
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
-           'HISTORY_COLUMNS', 'SEEN_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES',
-           'RECIPE_COLUMNS', 'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS',
-           'TEXT_COLUMNS', 'PAPER_CLAIM', 'GLANCE', 'load_runs', 'variant_settings', 'choose', 'betainc', 't_pvalue',
-           'paired_t', 'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched',
-           'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths',
-           'seen_share', 'seen_above', 'seen_items', 'seen_said', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch',
-           'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price', 'budget', 'verdict_hours',
-           'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe', 'recipe_reading',
-           'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins', 'wins_verdict',
-           'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict', 'plan_of', 'results_figure',
-           'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from', 'paper_table', 'verdict_markdown',
-           'beauty_reading', 'glance_markdown']
+           'HISTORY_COLUMNS', 'SEEN_COLUMNS', 'SEEN_MODEL_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS',
+           'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS', 'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC',
+           'WIN_COLUMNS', 'TEXT_COLUMNS', 'PAPER_CLAIM', 'GLANCE', 'load_runs', 'variant_settings', 'choose', 'betainc',
+           't_pvalue', 'paired_t', 'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement', 'pretraining_gain',
+           'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths',
+           'seen_share', 'seen_above', 'seen_items', 'seen_by_model', 'seen_figure', 'seen_said', 'epoch_flops',
+           'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by',
+           'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats',
+           'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs',
+           'fame_wins', 'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict',
+           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from',
+           'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -456,8 +456,34 @@ def seen_items(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame
                         model_above=_mean(seen_above(t) for t in a.top20), baseline_above=_mean(seen_above(t) for t in b.top20)))
     return pd.DataFrame(out, columns=SEEN_COLUMNS)
 
-def _md_seen(si:pd.DataFrame) -> list[str]:
-    "The comparisons' shares of NDCG@20 lost to the user's earlier items (`seen_items`)."
+SEEN_MODEL_COLUMNS = ['dataset', 'model', 'seeds', 'seen', 'seen_std', 'above']
+
+def seen_by_model(runs:pd.DataFrame, summary:pd.DataFrame, metric:str='NDCG@20') -> pd.DataFrame:
+    "Per (dataset, model) of `summary` with runs: the mean and std over its chosen point's seeds of `seen_share` of `metric`, and of `seen_above`."
+    rows = []
+    for c in summary[summary.seeds > 0].itertuples(index=False):
+        x = runs[(runs.dataset == c.dataset) & (runs.variant == c.chosen)]
+        s = seen_share(x[f'masked {metric}'], x[f'unmasked {metric}'])
+        s = s[~np.isnan(s)]
+        if len(s): rows.append(dict(dataset=c.dataset, model=c.model, seeds=len(s), seen=float(s.mean()),
+                                    seen_std=float(s.std(ddof=1)) if len(s) > 1 else float('nan'), above=_mean(seen_above(t) for t in x.top20)))
+    return pd.DataFrame(rows, columns=SEEN_MODEL_COLUMNS)
+
+def seen_figure(sbm:pd.DataFrame, models:list, path):
+    "`seen_by_model` as bars: the share of each chosen point's masked NDCG@20 the user's earlier items take, per dataset, ± the std over seeds."
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    cols = [m for m in models if m in set(sbm.model)]
+    piv = 100 * sbm.pivot(index='dataset', columns='model', values='seen').reindex(index=list(dict.fromkeys(sbm.dataset)), columns=cols)
+    err = 100 * sbm.pivot(index='dataset', columns='model', values='seen_std').reindex(index=piv.index, columns=cols).fillna(0)
+    fig, ax = plt.subplots(figsize=(min(14, 2 + 0.3 * len(cols) * max(1, len(piv))), 3.4))
+    piv.plot.bar(yerr=err, ax=ax, rot=0, capsize=2)
+    ax.set_ylabel("% of masked NDCG@20 lost"); ax.set_xlabel('')
+    ax.set_title("the user's own items' share: NDCG@20 lost when the history is not masked", fontsize=9); ax.legend(fontsize=7)
+    fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120); plt.close(fig)
+
+def _md_seen(si:pd.DataFrame, sbm:pd.DataFrame|None=None) -> list[str]:
+    "The models' and the comparisons' shares of NDCG@20 lost to the user's earlier items (`seen_by_model`, `seen_items`)."
     L = ['', "## Why the two protocols disagree: the user's own items (NDCG@20)", '',
          "Not masked, the user's earlier items stay in the ranking: a target's rank is its masked rank plus the earlier items "
          "scored at or above it. s = 1 - (NDCG@20 not masked) / (NDCG@20 masked) is the share each run loses to them; per seed "
@@ -466,6 +492,13 @@ def _md_seen(si:pd.DataFrame) -> list[str]:
          "test across seeds; \"earlier items above\": among users whose target both protocols rank in the top 20, the mean "
          "number of earlier items ranked above it; \"own items' part\": the factor (1 + Δ not masked) / (1 + Δ masked) - 1, "
          "about (1 - s model) / (1 - s baseline) - 1.", '']
+    if sbm is not None and len(sbm):
+        models = list(dict.fromkeys(sbm.model))
+        cell = lambda r: f"{100 * r.seen:.1f}%" + (f" ± {100 * r.seen_std:.1f}" if not math.isnan(r.seen_std) else '') + f" ({r.seeds})"
+        by = {(r.dataset, r.model): cell(r) for r in sbm.itertuples(index=False)}
+        L += ["Each model at its chosen point: s, mean ± std over its seeds (how many).", '',
+              *_md_table('dataset | ' + ' | '.join(models), [(ds, *(by.get((ds, m), '—') for m in models)) for ds in dict.fromkeys(sbm.dataset)],
+                         'l' + 'r' * len(models)), '', 'Each comparison:', '']
     if not len(si): return L + ['No comparison yet.']
     f = lambda x: '—' if math.isnan(x) else f'{x:.2f}'
     return L + _md_table('dataset | model | baseline | seeds | s model | s baseline | difference | p seeds | Δ masked | Δ not masked | own items\' part | earlier items above (model / baseline)',
@@ -1448,9 +1481,9 @@ def fame_wins_from(runs_dir, reference_dir=None, profile:str='paper', plan=None,
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
                 reference_dir=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_seen.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
-    (and `figure`, a PNG, with the tuning figure and the validation curves beside it as `<figure stem>_tuning.png`,
-    `_curves.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_seen.csv`, `<out>_seen_models.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
+    (and `figure`, a PNG, with the tuning figure, the validation curves and the user's own items' shares beside it as `<figure stem>_tuning.png`,
+    `_curves.png`, `_seen.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
     array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out. `reference_dir`: the
     `reference` profile's runs, the published recipes run here (`against_recipe`) and our chosen points with one change
@@ -1468,6 +1501,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir, load) if data_dir else {}
     bh = by_history(runs, sm, comps, lengths)
     si = seen_items(runs, sm, comps) if len(comps) else none(SEEN_COLUMNS)
+    sbm = seen_by_model(runs, sm) if len(sm) else none(SEEN_MODEL_COLUMNS)
     scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir, load=load) if data_dir and len(chosen) else {}
     bu = budget(runs, chosen, plan, scales)
     n_gpu = int(runs.device.astype(str).str.startswith('cuda').sum()) if len(runs) else 0
@@ -1482,7 +1516,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
-                        ('seen', si), ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc), ('changes', ac), ('wins', wins)):
+                        ('seen', si), ('seen_models', sbm), ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc), ('changes', ac), ('wins', wins)):
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
@@ -1491,13 +1525,14 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     empty = empty_cells(sm, bu, derived, absent) if len(sm) else []
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
-         *_md_by_history(bh, comps), *_md_seen(si), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
+         *_md_by_history(bh, comps), *_md_seen(si, sbm), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
          *_md_published(ap), *_md_recipe(rc, ac), *_md_chosen(ac), *_md_wins(wins)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
+    if figure and len(sbm): seen_figure(sbm, models, Path(figure).with_name(Path(figure).stem + '_seen.png'))
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
     curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh, seen=si)
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh, seen=si, seen_models=sbm)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def _beside_file(f:Path, kind:str) -> pd.DataFrame|None:
