@@ -11,10 +11,10 @@ from pathlib import Path
 from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
 
 # %% auto #0
-__all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHANISM', 'SENSITIVITY',
-           'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA', 'MODEL_SPACE',
-           'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN', 'PACE_TTL_S',
-           'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant', 'trial_strata',
+__all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHANISM', 'UNTIED',
+           'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA',
+           'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN',
+           'PACE_TTL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant', 'trial_strata',
            'paper_trials', 'Cell', 'tuned_point', 'grid', 'read_queue', 'queue_lines', 'selected_point',
            'derived_source', 'eligible', 'searched_range', 'model_probes', 'probe_values', 'edge_probes', 'is_probe',
            'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'param_config', 'run_result',
@@ -71,6 +71,9 @@ VARIANTS = {
     'fame-chosen-slice':  ('fame', dict(item_proj='slice')),
     'fame-chosen-unsharedff': ('fame', dict(unshared_ff=True)),
     'sasrec-chosen':      ('sasrec', {}),   # SASRec at FAME's chosen lr, dropout and heads: FAME's last layer, nothing else
+    # why a model scores the user's own items high (15_paper_table, "the user's own items"): SASRec scoring with an
+    # output table of its own, at SASRec's tuned point, against `sasrec` (04_sasrec `tie_items`)
+    'sasrec-untied':      ('sasrec', dict(tie_items=False)),
     # a published recipe under our protocol (the `reference` profile; 15_paper_table sets it beside the published
     # number): the SASRec of the eSASRec benchmark's Amazon table (blondered/transformer_benchmark,
     # configs/paper/loo/s3_vanilla.yaml, with RecTools' defaults lr 1e-3, batch 128): d 256, one block, one head,
@@ -97,6 +100,7 @@ CHOSEN_FROM = {'sasrec-chosen': ('fame', ('lr', 'dropout', 'n_heads'))}
 MECHANISM = ['fame-tau0.3', 'fame-rinit1', 'fame-inputroute', 'fame-top1', 'fame-top1-balance', 'fame-ff4d',
              'fame-unsharedff', 'fame-ff4d-unshared', 'fame-all', 'fame-learnscale', 'fame-probs-scale1',
              'fame-probs-learnscale']
+UNTIED = ['sasrec-untied']   # the mechanism study's probe of tied item tables (the user's own items)
 SENSITIVITY = {**{f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4, 8) for n in (1, 2, 4, 8)},
                **{f'sasrec-H{h}': ('sasrec', dict(n_heads=h)) for h in (1, 2, 4, 8)}}   # SASRec at the same H: the reference
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
@@ -203,7 +207,7 @@ PROFILES = {
     # for, the capacity is not), the paper's ablations at H = 2, N = 4, text, then the switches; Toys, the cheaper second
     # Amazon set, before Sports
     'mechanism': dict(datasets=['beauty', 'toys', 'sports', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
-                      variants=[*CHOSEN[:-1], 'sasrec', 'fame', *ABLATIONS, CHOSEN[-1], 'fame-pre', 'sasrec-text', *SPARSE, *MECHANISM],
+                      variants=[*CHOSEN[:-1], 'sasrec', 'fame', *ABLATIONS, CHOSEN[-1], 'fame-pre', 'sasrec-text', *SPARSE, *MECHANISM, *UNTIED],
                       base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), tuned=dict(profile='paper', keys=('lr', 'dropout'), whole=CHOSEN, source=CHOSEN_FROM), optional=['ml-20m'],
                       analyses=dict(knockout={}, mechanism=dict(text_baselines='reference', tuned_runs='paper', queue='scripts/mechanism_queue.txt'),   # knockout first: mechanism reads it;
                                     interpret=interpret_on('beauty'), cost=COST_GPU)),   # beside: the text baselines, the tuned grid (what is left)

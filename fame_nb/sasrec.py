@@ -252,10 +252,11 @@ def item_dropout_layer(dropout:float, item_dropout:bool, item_dropout_rate:float
     return nn.Dropout(dropout if item_dropout_rate < 0 else item_dropout_rate) if item_dropout else None
 
 class NextItemHead:
-    "The next-item output side shared by the models: tied item scores and the `next_item` loss on top of `hidden()`."
+    "The next-item output side shared by the models: item scores (tied to the input table, or a model's own `out_emb`) and the `next_item` loss on top of `hidden()`."
     def output(self, h):   # [..., d] -> [..., n_items+1]
         "The output layer: every item's score for the user states `h` (column 0, the padding item, -inf)."
-        return item_scores(h, self.item_emb.weight)
+        out = getattr(self, 'out_emb', None)   # untied (`tie_items=False`): a table of its own
+        return item_scores(h, self.item_emb.weight if out is None else out.weight)
 
     def hidden_at(self, seq, keep):   # keep: [B, L] bool -> [P, d]
         "The user states at the positions `keep` (those with a target)."
@@ -278,7 +279,8 @@ class NextItemHead:
 
     def states_loss(self, states, t):     # the loss of the targets `t` [P] from their `target_states`
         items, self._step_items = self.items(), None   # this step's table; the next step draws anew
-        return self.next_item(states, items, t)
+        out = getattr(self, 'out_emb', None)           # untied: the items are scored with their own table
+        return self.next_item(states, items if out is None else out.weight, t)
 
     def loss(self, seq, target):
         "`next_item`'s loss over the positions that have a target (`target > 0`)."
@@ -303,7 +305,8 @@ class SASRec(NextItemHead, nn.Module):
                  init:str='normal',            # 'normal': N(0, init_std) (BERT, RecBole); 'xavier': RecTools' xavier_init
                  attend_padding:bool=False,    # block='sasrec': queries see the padding keys (RecTools' default)
                  item_dropout:bool=False,      # dropout on the item table in training, one mask per step (RecTools')
-                 item_dropout_rate:float=-1.0):  # its rate; < 0 = dropout (RecTools' tie of the two)
+                 item_dropout_rate:float=-1.0,  # its rate; < 0 = dropout (RecTools' tie of the two)
+                 tie_items:bool=True):         # score with the input item table (SASRec's); False: an output table of its own
         super().__init__()
         assert n_layers >= 1
         if block not in BLOCKS: raise ValueError(f"block={block!r}: expected one of {BLOCKS}")
@@ -314,7 +317,7 @@ class SASRec(NextItemHead, nn.Module):
                            attn_dropout=attn_dropout, init_std=init_std, eps=eps, loss=loss, n_negatives=n_negatives,
                            neg_sampling=neg_sampling, ce_impl=ce_impl, ce_chunk=ce_chunk,
                            block=block, init=init, attend_padding=attend_padding, item_dropout=item_dropout,
-                           item_dropout_rate=item_dropout_rate)
+                           item_dropout_rate=item_dropout_rate, tie_items=tie_items)
         self.attend_padding = attend_padding
         self.n_items, self.max_len, self.d = n_items, max_len, d
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
@@ -323,6 +326,7 @@ class SASRec(NextItemHead, nn.Module):
         self.emb_norm = nn.Identity() if last_norm else nn.LayerNorm(d, eps=eps)
         self.emb_drop = nn.Dropout(dropout)
         self.item_drop = item_dropout_layer(dropout, item_dropout, item_dropout_rate)   # NextItemHead.items
+        if not tie_items: self.out_emb = nn.Embedding(n_items + 1, d, padding_idx=0)   # NextItemHead.output: untied
         Block = (partial(SASRecBlock, attend_padding=attend_padding) if block == 'sasrec'
                  else partial(TransformerBlock, norm_first=norm_first))
         self.blocks = nn.ModuleList(Block(d, n_heads, dropout=dropout, d_ff=d_ff, act=act, attn_dropout=attn_dropout,

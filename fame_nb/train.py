@@ -49,6 +49,7 @@ class TrainConfig(PretrainConfig):
     attend_padding: bool = False # SASRec, block='sasrec': queries see the padding keys (RecTools' default)
     item_dropout: bool = False   # SASRec, FAME, FMLP-Rec: dropout on the item table in training, one mask per step (RecTools')
     item_dropout_rate: float = -1.0  # SASRec, FAME, FMLP-Rec: its rate; < 0 = dropout (RecTools' one rate for both)
+    tie_items: bool = True       # SASRec: score with the input item table (tied, SASRec's); False: an output table of its own
     n_experts: int = 4           # FAME: experts per head (1 = w/o MoE)
     gate: str = 'learned'        # FAME: 'learned' or 'mean' (w/o gate)
     facet_heads: bool = True     # FAME: False = concat + W_O, one prediction
@@ -158,7 +159,7 @@ def build_model(cfg:TrainConfig, n_items:int) -> torch.nn.Module:
     ignored = [f"{k}={getattr(cfg, k)!r}" for k in inspect.signature(NextItemLoss).parameters
                if k != 'n_items' and k not in accepted and getattr(cfg, k) != getattr(dflt, k)]
     if ignored: raise ValueError(f"{cfg.model} does not support {', '.join(ignored)} (it trains with its own full cross-entropy)")
-    arch = [f"{k}={getattr(cfg, k)!r}" for k in ('act', 'block', 'init', 'attend_padding', 'item_dropout', 'item_dropout_rate', 'backbone')   # architecture options
+    arch = [f"{k}={getattr(cfg, k)!r}" for k in ('act', 'block', 'init', 'attend_padding', 'item_dropout', 'item_dropout_rate', 'tie_items', 'backbone')   # architecture options
             if k not in accepted and getattr(cfg, k) != getattr(dflt, k)]            # some models do not have
     if arch: raise ValueError(f"{cfg.model} does not support {', '.join(arch)}")
     return cls(n_items=n_items, **kw)
