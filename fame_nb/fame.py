@@ -274,7 +274,8 @@ def from_sasrec(cls:FAME, sasrec:SASRec, **kw):
     if kw.get('backbone', 'sasrec') != 'sasrec': raise ValueError("from_sasrec keeps SASRec's blocks: backbone='sasrec' only")
     if sasrec.config.get('block', 'bert') != 'bert':
         raise ValueError("FAME extends a SASRec of the 'bert' block (TransformerBlock) only")
-    cfg = {k: v for k, v in {**sasrec.config, **kw}.items() if k not in ('block', 'init', 'attend_padding')}   # SASRec's only
+    if not sasrec.config.get('tie_items', True): raise ValueError("FAME scores with the input item table: a tied SASRec only (tie_items=True)")
+    cfg = {k: v for k, v in {**sasrec.config, **kw}.items() if k not in ('block', 'init', 'attend_padding', 'tie_items')}   # SASRec's only
     for k in ("n_items", "max_len", "d", "n_layers", "n_heads"):
         if cfg[k] != sasrec.config[k]: raise ValueError(f"{k} must match the SASRec's")
     m = cls(**cfg)
