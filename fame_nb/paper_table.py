@@ -20,13 +20,13 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'WIN_COLUMNS', 'TEXT_COLUMNS', 'PAPER_CLAIM', 'GLANCE', 'load_runs', 'variant_settings', 'choose', 'betainc',
            't_pvalue', 'paired_t', 'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement', 'pretraining_gain',
            'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths',
-           'seen_share', 'seen_above', 'seen_items', 'seen_by_model', 'seen_figure', 'seen_said', 'epoch_flops',
-           'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by',
-           'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats',
-           'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs',
-           'fame_wins', 'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict',
-           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from',
-           'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
+           'seen_share', 'seen_above', 'seen_pair', 'seen_items', 'seen_by_model', 'seen_figure', 'seen_said',
+           'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours',
+           'priced_by', 'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t',
+           'welch_t_stats', 'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe',
+           'text_runs', 'fame_wins', 'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict',
+           'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes',
+           'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -433,6 +433,18 @@ def _mean(xs) -> float:
     xs = [x for x in xs if not math.isnan(x)]
     return float(np.mean(xs)) if xs else float('nan')
 
+def seen_pair(a:pd.DataFrame, b:pd.DataFrame, cols:dict) -> dict:
+    """Runs `a` against runs `b` (the same seeds, in one order; each protocol's metric in the column `cols[protocol]`,
+    the top-20 ranks in `top20`): each side's mean `seen_share`, their difference in points with the paired t test
+    across seeds, the change under each protocol, the user's own items' part of the change not masked, and each side's
+    mean `seen_above`. The columns of `SEEN_COLUMNS` after the pair's names."""
+    sa, sb = (seen_share(x[cols['masked']], x[cols['unmasked']]) for x in (a, b))
+    rel = {pr: 100 * (a[cols[pr]].mean() / b[cols[pr]].mean() - 1) for pr in PROTOCOLS}
+    return dict(common_seeds=len(a), model_seen=sa.mean(), baseline_seen=sb.mean(), seen_diff=100 * (sa.mean() - sb.mean()),
+                p_seeds=paired_t(sa, sb)[1] if len(a) > 1 else float('nan'), masked_rel_pct=rel['masked'], unmasked_rel_pct=rel['unmasked'],
+                seen_part_pct=100 * ((100 + rel['unmasked']) / (100 + rel['masked']) - 1),
+                model_above=_mean(seen_above(t) for t in a.top20), baseline_above=_mean(seen_above(t) for t in b.top20))
+
 def seen_items(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame, metric:str='NDCG@20') -> pd.DataFrame:
     """Each (dataset, model, baseline) of `comparisons` (as `improvement` returns; the two protocols' rows of one pair
     once) at `summary`'s chosen points, over the seeds both have: each side's mean `seen_share` of `metric`, their
@@ -446,14 +458,7 @@ def seen_items(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame
         a, b = (runs[(runs.dataset == ds) & (runs.variant == s.loc[m, 'chosen'])].set_index('seed') for m in (mo, ba))
         common = sorted(set(a.index) & set(b.index))
         if not common: continue
-        a, b = a.loc[common], b.loc[common]
-        sa, sb = (seen_share(x[f'masked {metric}'], x[f'unmasked {metric}']) for x in (a, b))
-        rel = {pr: 100 * (a[f'{pr} {metric}'].mean() / b[f'{pr} {metric}'].mean() - 1) for pr in PROTOCOLS}
-        out.append(dict(dataset=ds, model=mo, baseline=ba, common_seeds=len(common), model_seen=sa.mean(), baseline_seen=sb.mean(),
-                        seen_diff=100 * (sa.mean() - sb.mean()), p_seeds=paired_t(sa, sb)[1] if len(common) > 1 else float('nan'),
-                        masked_rel_pct=rel['masked'], unmasked_rel_pct=rel['unmasked'],
-                        seen_part_pct=100 * ((100 + rel['unmasked']) / (100 + rel['masked']) - 1),
-                        model_above=_mean(seen_above(t) for t in a.top20), baseline_above=_mean(seen_above(t) for t in b.top20)))
+        out.append(dict(dataset=ds, model=mo, baseline=ba, **seen_pair(a.loc[common], b.loc[common], {pr: f'{pr} {metric}' for pr in PROTOCOLS})))
     return pd.DataFrame(out, columns=SEEN_COLUMNS)
 
 SEEN_MODEL_COLUMNS = ['dataset', 'model', 'seeds', 'seen', 'seen_std', 'above']
