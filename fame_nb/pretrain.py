@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter without ipywidgets, then use these
 
 from .data import ItemTable, SeqDataset
-from .text import TextEncoder, encode_items, item_texts, default_facets, drop_metadata, default_cache_dir, pick_device
+from .text import TextEncoder, encode_items, item_texts, default_facets, drop_metadata, DROP_WHAT, default_cache_dir, pick_device
 
 # %% ../nbs/11_pretrain.ipynb #e639ada6
 def supcon_loss(z:torch.Tensor,          # [..., B, k] projections (L2-normalised here)
@@ -204,8 +204,9 @@ class PretrainConfig:
     pretrain_hidden: int = 256         # width of the MLP heads
     pretrain_spare_heads: str = 'all'  # heads beyond the facets: 'all' (trained on every facet) | 'random' (keep random)
     pretrain_scale: float = 0.0        # norm of an initialised slice; 0 = the random init's mean slice norm
-    meta_drop: float = 0.0             # fraction of items whose text and labels are dropped (sparse-metadata study)
+    meta_drop: float = 0.0             # fraction of items whose metadata is dropped (sparse-metadata study) ...
     meta_drop_seed: int = 0
+    meta_drop_what: str = 'all'        # ... 'all': their text and labels | 'labels': their labels only, text kept (sparse labels)
     freeze_items: bool = False         # keep the initialised entries of the item table fixed (default: fine-tune them)
     text_encoder: str = ''             # Hugging Face name or folder; '' = the packaged all-MiniLM-L6-v2
     text_fields: str = ''              # comma-separated ItemTable text fields; '' = item_texts' default
@@ -214,7 +215,7 @@ class PretrainConfig:
     text_max_length: int = 128
 
     CHOICES = dict(pretrain=('none', 'facet', 'text'), pretrain_schedule=SCHEDULES, pretrain_proj=('mlp', 'linear'),
-                   pretrain_spare_heads=('all', 'random'))   # the values each option string takes; not a field (no annotation)
+                   pretrain_spare_heads=('all', 'random'), meta_drop_what=tuple(DROP_WHAT))   # the values each option string takes; not a field (no annotation)
 
     def __post_init__(self):
         for k, allowed in self.CHOICES.items():   # a subclass's CHOICES (TrainConfig's) are checked here too
@@ -233,6 +234,11 @@ class PretrainConfig:
 # %% ../nbs/11_pretrain.ipynb #14f37d25
 def _names(s): return [x.strip() for x in str(s).split(',') if x.strip()]
 
+def _labels_lost(before:ItemTable, after:ItemTable) -> int:
+    "Items with a label in some facet of `before` and in none of `after`."
+    has = lambda t: np.any([[bool(x) for x in v] for v in t.facets.values()], 0) if t.facets else np.zeros(len(t), bool)
+    return int((has(before) & ~has(after)).sum())
+
 def pretrain_and_init(model, ds:SeqDataset, cfg:PretrainConfig|dict|None=None, progress:bool=True) -> dict:
     "Pre-train on `ds.items` (metadata only) per `cfg` and initialise `model.item_emb`; returns a JSON-able summary."
     raw = asdict(cfg) if is_dataclass(cfg) else dict(cfg or {})
@@ -240,7 +246,7 @@ def pretrain_and_init(model, ds:SeqDataset, cfg:PretrainConfig|dict|None=None, p
     if c.pretrain == 'none': return dict(pretrain='none')
     seed, device = int(raw.get('seed', 0)), pick_device(str(raw.get('device') or 'auto'))
     items = ds.items
-    if c.meta_drop: items = drop_metadata(items, float(c.meta_drop), int(c.meta_drop_seed))
+    if c.meta_drop: items = drop_metadata(items, float(c.meta_drop), int(c.meta_drop_seed), c.meta_drop_what)
     facets = _names(c.pretrain_facets) or default_facets(items)
     if not facets: raise ValueError(f"{ds.name}: no facets to pre-train on (the item table has none)")
     unknown = [f for f in facets if f not in items.facets]
@@ -271,6 +277,7 @@ def pretrain_and_init(model, ds:SeqDataset, cfg:PretrainConfig|dict|None=None, p
     init = init_item_embeddings(model, Z, pre, float(c.pretrain_scale), bool(c.freeze_items))
     return dict(pretrain=c.pretrain, facets=facets, head_facets=head_facets, n_items=int(ds.n_items),
                 n_with_text=int(sum(1 for t in texts[1:] if t)), n_dropped=int(sum(1 for a, b in zip(full, texts) if a and not b)),
+                n_labels_dropped=_labels_lost(ds.items, items),
                 n_initialised=init['n_items_initialised'], scale=init['scale'], frozen=init['frozen'],
                 items_per_facet=pre.n_items, steps=len(pre.history), last_epoch_loss=pre.last_epoch_losses(),
                 encode_seconds=round(encode_s, 2), cache_hit=hit, encoder=fingerprint[:16],

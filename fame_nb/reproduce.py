@@ -104,7 +104,11 @@ UNTIED = ['sasrec-untied']   # the mechanism study's probe of tied item tables (
 SENSITIVITY = {**{f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4, 8) for n in (1, 2, 4, 8)},
                **{f'sasrec-H{h}': ('sasrec', dict(n_heads=h)) for h in (1, 2, 4, 8)}}   # SASRec at the same H: the reference
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
-SPARSE = {f'fame-pre-drop{round(p * 100)}': ('fame', dict(pretrain='facet', meta_drop=p)) for p in (0.25, 0.5, 0.75, 1.0)}
+SPARSE = {**{f'fame-pre-drop{round(p * 100)}': ('fame', dict(pretrain='facet', meta_drop=p)) for p in (0.25, 0.5, 0.75, 1.0)},
+          # ... and with only their labels dropped, the text kept (the paper's sparse metadata; p = 1 trains and
+          # initialises nothing, 11_pretrain: FAME without pre-training)
+          **{f'fame-pre-labeldrop{round(p * 100)}': ('fame', dict(pretrain='facet', meta_drop=p, meta_drop_what='labels'))
+             for p in (0.25, 0.5, 0.75)}}
 
 def _base(p:dict, dataset:str, name:str, trial:bool|str=False) -> dict:
     """A profile's base overrides for a cell of the grid model `name` on `dataset`: `length_chunks` off in the tuning
@@ -1343,7 +1347,7 @@ def _analysis(name, spec, out_dir:Path, figures_dir:Path, data_dir=None, device=
         if not inputs: return None, [], note
         params['checkpoints'] = json.dumps({label: str(p) for label, p in cks.items() if p.exists()})
     if 'device' in _declared(name): params['device'] = device                    # cost, knockout
-    if 'data_dir' in _declared(name): params['data_dir'] = str(Path(data_dir).resolve()) if data_dir else ''   # interpret, knockout
+    if 'data_dir' in _declared(name): params['data_dir'] = str(Path(data_dir).resolve()) if data_dir else ''   # interpret, knockout, mechanism
     params = {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in params.items()}
     return dict(params, results_dir=str(out_dir), figures_dir=str(figures_dir)), inputs, note
 
