@@ -17,16 +17,17 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
            'HISTORY_COLUMNS', 'SEEN_COLUMNS', 'SEEN_MODEL_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS',
            'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS', 'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC',
-           'WIN_COLUMNS', 'TEXT_COLUMNS', 'PAPER_CLAIM', 'GLANCE', 'load_runs', 'variant_settings', 'choose', 'betainc',
-           't_pvalue', 'paired_t', 'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement', 'pretraining_gain',
-           'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths',
-           'seen_share', 'seen_above', 'seen_pair', 'seen_items', 'seen_by_model', 'seen_figure', 'seen_said',
-           'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours',
-           'priced_by', 'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t',
-           'welch_t_stats', 'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe',
-           'text_runs', 'fame_wins', 'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict',
-           'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes',
-           'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
+           'WIN_COLUMNS', 'TEXT_COLUMNS', 'PAPER_CLAIM', 'BY_GROUPS', 'GLANCE', 'load_runs', 'variant_settings',
+           'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement',
+           'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
+           'history_lengths', 'target_counts', 'target_popularity', 'target_said', 'seen_share', 'seen_above',
+           'seen_pair', 'seen_items', 'seen_by_model', 'seen_figure', 'seen_said', 'epoch_flops', 'epoch_steps',
+           'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price',
+           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
+           'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins',
+           'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict', 'plan_of',
+           'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from', 'paper_table',
+           'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -378,9 +379,11 @@ def history_groups(lengths, n:int=4) -> tuple[np.ndarray, list[str]]:
     if len(lo) > 1 and lo[-1] != hi[-1]: labels[-1] = f'{lo[-1]}+'
     return np.searchsorted(cuts, L, side='right'), labels
 
-def by_history(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame, lengths:dict, metric:str='NDCG@20') -> pd.DataFrame:
+def by_history(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame, lengths:dict, metric:str='NDCG@20',
+               what:str='history lengths') -> pd.DataFrame:
     """Each row of `comparisons` (as `improvement` returns) within the history-length groups of its dataset
-    (`history_groups` of `lengths[dataset]`); datasets without lengths are left out."""
+    (`history_groups` of `lengths[dataset]`); datasets without lengths are left out. Any per-user number groups them
+    the same way (`what` it is: `target_popularity`'s counts, 'target counts')."""
     out = []
     for r in comparisons.itertuples(index=False):
         if r.dataset not in lengths: continue
@@ -391,7 +394,7 @@ def by_history(runs:pd.DataFrame, summary:pd.DataFrame, comparisons:pd.DataFrame
         fs, bs = ([_per_user(runs, r.dataset, v, [s], r.protocol, metric) for s in common] for v in (vf, vb))   # per seed
         fu, bu = np.mean(fs, 0), np.mean(bs, 0)                        # over the seeds, as `_per_user` averages them
         if len(fu) != len(lengths[r.dataset]):
-            raise ValueError(f"{r.dataset}: {len(fu)} users in the runs, {len(lengths[r.dataset])} history lengths given")
+            raise ValueError(f"{r.dataset}: {len(fu)} users in the runs, {len(lengths[r.dataset])} {what} given")
         g, labels = history_groups(lengths[r.dataset])
         for i, lab in enumerate(labels):
             k = g == i
@@ -411,6 +414,31 @@ def history_lengths(datasets, data_dir, load=None) -> dict:
         try: out[ds] = np.array([len(s) - 1 for s in load(ds).seqs])
         except DataError: pass
     return out
+
+def target_counts(split, n_items:int) -> np.ndarray:
+    "Each test user's target's count in the training sequences of `split` (`leave_one_out`): how often the models saw the item they must rank."
+    return np.bincount(np.concatenate(split.train), minlength=n_items + 1)[split.test_target]
+
+def target_popularity(datasets, data_dir, load=None) -> dict:
+    "{dataset: `target_counts` of its split, in the runs' user order} for the datasets whose files are found (`load`: as `history_lengths`)."
+    from fame_nb.data import DataError, load_dataset
+    from fame_nb.split import leave_one_out
+    load, out = load or (lambda ds: load_dataset(ds, data_dir=data_dir)), {}
+    for ds in datasets:
+        try: d = load(ds)
+        except DataError: continue
+        out[ds] = target_counts(leave_one_out(d), d.n_items)
+    return out
+
+def target_said(bt:pd.DataFrame, model:str='fame', protocol:str='masked') -> list[str]:
+    """Per dataset, in words: `model` against each baseline (`by_history`'s rows by `target_popularity`) on the users
+    with the rarest targets (the first group) and on those with the most popular ones (the last)."""
+    x, _p = bt[(bt.model == model) & (bt.protocol == protocol)], lambda p: '—' if p != p else f'{p:.2g}'   # `_p`, defined below
+    said = lambda g: (f"against {g.baseline.iloc[0]}, {g.rel_pct.iloc[0]:+.2f}% on the users whose target is rarest (trained on "
+                      f"{g.group.iloc[0]} times; p {_p(g.p_seeds.iloc[0])} across {g.common_seeds.iloc[0]} seeds) and "
+                      f"{g.rel_pct.iloc[-1]:+.2f}% on the most popular ({g.group.iloc[-1]}; p {_p(g.p_seeds.iloc[-1])})")
+    return [f"**{ds}**: " + '; '.join(said(g) for _, g in d.groupby('baseline', sort=False)) + '.'
+            for ds, d in x.groupby('dataset', sort=False) if d.common_seeds.max() > 1]
 
 # %% ../nbs/15_paper_table.ipynb #c42ae608
 SEEN_COLUMNS = ['dataset', 'model', 'baseline', 'common_seeds', 'model_seen', 'baseline_seen', 'seen_diff', 'p_seeds',
@@ -1190,18 +1218,24 @@ def _md_comparisons(imp:pd.DataFrame, vs:pd.DataFrame, pg:pd.DataFrame) -> list[
               '', *_imp_table(pg, 'baseline')]
     return L
 
-def _md_by_history(bh:pd.DataFrame, comps:pd.DataFrame) -> list[str]:
-    "Each comparison within the groups of users by test history length (`by_history`)."
-    L = ['', '## Where the difference lies: by test history length (NDCG@20)', '',
-         'Each comparison above within the groups of users cut at the quartiles of their test history length (ties kept '
+BY_GROUPS = {   # what `by_history` grouped the users by: the section's title, its column, what it says, what is missing without it
+    'history': ('test history length', 'history', 'their test history length', 'history lengths'),
+    'target': ("the target's popularity", 'target seen', "their test target's count in the training sequences "
+               '(`target_counts`: rarely seen items first)', 'target counts')}
+
+def _md_by_history(bh:pd.DataFrame, comps:pd.DataFrame, by:str='history') -> list[str]:
+    "Each comparison within the groups of users by test history length (`by_history`), or by what `by` names (`BY_GROUPS`)."
+    title, col, of, missing = BY_GROUPS[by]
+    L = ['', f'## Where the difference lies: by {title} (NDCG@20)', '',
+         f'Each comparison above within the groups of users cut at the quartiles of {of} (ties kept '
          "together): the groups' mean NDCG@20 over the common seeds, the paired t test across the group's users and the "
          "paired t test across seeds of the group's means. One comparison per group: several groups are several tests.", '']
     if len(bh):
-        return L + _md_table('dataset | protocol | model | baseline | history | users | model | baseline | rel. | p users (t) | p seeds | seeds',
+        return L + _md_table(f'dataset | protocol | model | baseline | {col} | users | model | baseline | rel. | p users (t) | p seeds | seeds',
                              [(r.dataset, PROTOCOL_NAMES[r.protocol], r.model, r.baseline, r.group, r.users, f'{r.model_mean:.4f}',
                                f'{r.baseline_mean:.4f}', f'{r.rel_pct:+.2f}%', _p(r.p_users_t), _p(r.p_seeds), r.common_seeds)
                               for r in bh.itertuples(index=False)], 'lllllrrrrrrr')
-    return L + ['Not computed: ' + ('no comparison yet.' if not len(comps) else "no history lengths (give the data folder: "
+    return L + ['Not computed: ' + ('no comparison yet.' if not len(comps) else f"no {missing} (give the data folder: "
                                      "`fame-nb paper-table --data-dir`).")]
 
 # %% ../nbs/15_paper_table.ipynb #ed2ca719
@@ -1485,12 +1519,13 @@ def fame_wins_from(runs_dir, reference_dir=None, profile:str='paper', plan=None,
     return _changes_and_wins(runs, chosen, sm, imp, ref, alpha=alpha, min_seeds=min_seeds)[1]
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
-                reference_dir=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_seen.csv`, `<out>_seen_models.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
+                reference_dir=None, counts:dict|None=None) -> dict:
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_by_target.csv`, `<out>_seen.csv`, `<out>_seen_models.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure, the validation curves and the user's own items' shares beside it as `<figure stem>_tuning.png`,
     `_curves.png`, `_seen.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
-    array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out. `reference_dir`: the
+    array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out; those by the target's
+    popularity likewise each test target's training count (`counts`, else `target_popularity` from `data_dir`). `reference_dir`: the
     `reference` profile's runs, the published recipes run here (`against_recipe`) and our chosen points with one change
     (`against_chosen`). Returns the frames."""
     plan = plan or plan_of(profile)
@@ -1505,6 +1540,8 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     load = functools.cache(lambda ds: load_dataset(ds, data_dir=data_dir))   # each dataset read once, for all below
     lengths = lengths if lengths is not None else history_lengths(sorted(set(comps.dataset)), data_dir, load) if data_dir else {}
     bh = by_history(runs, sm, comps, lengths)
+    counts = counts if counts is not None else target_popularity(sorted(set(comps.dataset)), data_dir, load) if data_dir else {}
+    bt = by_history(runs, sm, comps, counts, what='target counts')
     si = seen_items(runs, sm, comps) if len(comps) else none(SEEN_COLUMNS)
     sbm = seen_by_model(runs, sm) if len(sm) else none(SEEN_MODEL_COLUMNS)
     scales = epoch_flops(list(dict.fromkeys(chosen.dataset)), data_dir, load=load) if data_dir and len(chosen) else {}
@@ -1520,7 +1557,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     ac, wins = _changes_and_wins(runs, chosen, sm, imp, ref)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
-    for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh),
+    for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh), ('by_target', bt),
                         ('seen', si), ('seen_models', sbm), ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc), ('changes', ac), ('wins', wins)):
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
@@ -1530,14 +1567,14 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     empty = empty_cells(sm, bu, derived, absent) if len(sm) else []
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
-         *_md_by_history(bh, comps), *_md_seen(si, sbm), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
+         *_md_by_history(bh, comps), *_md_by_history(bt, comps, 'target'), *_md_seen(si, sbm), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
          *_md_published(ap), *_md_recipe(rc, ac), *_md_chosen(ac), *_md_wins(wins)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
     if figure and len(sbm): seen_figure(sbm, models, Path(figure).with_name(Path(figure).stem + '_seen.png'))
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
     curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh, seen=si, seen_models=sbm)
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh, by_target=bt, seen=si, seen_models=sbm)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def _beside_file(f:Path, kind:str) -> pd.DataFrame|None:
@@ -1547,14 +1584,15 @@ def _beside_file(f:Path, kind:str) -> pd.DataFrame|None:
 
 def verdict_markdown(path) -> str:
     """The README's verdict of the paper's table: `verdict` under both protocols, from the comparison file at `path`,
-    then against SASRec from the `_vs_sasrec` file beside it (if any), why the protocols disagree from the `_seen` file (`seen_said`), FAME against each baseline trial by trial from
+    then against SASRec from the `_vs_sasrec` file beside it (if any), why the protocols disagree from the `_seen` file (`seen_said`),
+    where FAME gains and loses by the target's popularity from the `_by_target` file (`target_said`), FAME against each baseline trial by trial from
     the `_matched` file, the pre-training's own gain from the `_pretraining` file, and what is left to run from the `_budget` file (where present); '' without a row."""
     f = Path(path)
     if not f.exists() or not f.read_text().strip(): return ''
     imp = pd.read_csv(f)
     lines = verdict(imp, 'masked') + verdict(imp, 'unmasked')
     if not lines: return ''
-    vs, mt, bu, pg, si = (_beside_file(f, k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining', 'seen'))
+    vs, mt, bu, pg, si, bt = (_beside_file(f, k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining', 'seen', 'by_target'))
     both = lambda x: verdict(x, 'masked') + verdict(x, 'unmasked') if x is not None and len(x) else []
     back, pre = both(vs), both(pg)
     fit = matched_fit(mt) if mt is not None and len(mt) else pd.DataFrame(columns=MATCHED_FIT_COLUMNS)
@@ -1583,6 +1621,9 @@ def verdict_markdown(path) -> str:
             + ("\n\nWhy the two protocols disagree: the user's earlier items stay in the ranking when not masked, and take a share of "
                "each model's masked NDCG@20 (`results/paper_table.md`, the user's own items):\n\n" + '\n'.join(f'- {l}' for l in seen)
                if (seen := seen_said(si) if si is not None else []) else '')
+            + ("\n\nWhere FAME gains and loses: the quarters of users by how often their test target occurs in the training "
+               "sequences (history masked; `results/paper_table.md`, by the target's popularity):\n\n" + '\n'.join(f'- {l}' for l in tsaid)
+               if (tsaid := target_said(bt) if bt is not None else []) else '')
             + ("\n\nAcross the search space, not only at the chosen points:\n\n" + '\n'.join(f'- {l}' for l in across) if across else '')
             + left)
 
