@@ -20,14 +20,14 @@ __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLU
            'WIN_COLUMNS', 'TEXT_COLUMNS', 'PAPER_CLAIM', 'BY_GROUPS', 'GLANCE', 'load_runs', 'variant_settings',
            'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement',
            'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
-           'history_lengths', 'target_counts', 'target_popularity', 'target_said', 'seen_share', 'seen_above',
-           'seen_pair', 'seen_items', 'seen_by_model', 'seen_figure', 'seen_said', 'epoch_flops', 'epoch_steps',
-           'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by', 'price',
-           'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats', 'against_recipe',
-           'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs', 'fame_wins',
-           'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict', 'plan_of',
-           'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from', 'paper_table',
-           'verdict_markdown', 'beauty_reading', 'glance_markdown']
+           'history_lengths', 'target_counts', 'target_popularity', 'target_said', 'groups_figure', 'seen_share',
+           'seen_above', 'seen_pair', 'seen_items', 'seen_by_model', 'seen_figure', 'seen_said', 'epoch_flops',
+           'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by',
+           'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats',
+           'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs',
+           'fame_wins', 'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict',
+           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from',
+           'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -439,6 +439,28 @@ def target_said(bt:pd.DataFrame, model:str='fame', protocol:str='masked') -> lis
                       f"{g.rel_pct.iloc[-1]:+.2f}% on the most popular ({g.group.iloc[-1]}; p {_p(g.p_seeds.iloc[-1])})")
     return [f"**{ds}**: " + '; '.join(said(g) for _, g in d.groupby('baseline', sort=False)) + '.'
             for ds, d in x.groupby('dataset', sort=False) if d.common_seeds.max() > 1]
+
+def groups_figure(bh:pd.DataFrame, path, label:str="the target's training count", protocol:str='masked'):
+    """`by_history`'s rows under `protocol` as lines, one panel per dataset: each comparison's relative NDCG@20 difference
+    in each group, from the first group (the rarest targets, the shortest histories) to the last; a filled marker: p < 0.05
+    across seeds."""
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    x = bh[bh.protocol == protocol]
+    dss, pairs = list(dict.fromkeys(x.dataset)), list(dict.fromkeys(zip(x.model, x.baseline)))   # a comparison's colour, every panel
+    fig, axes = plt.subplots(1, len(dss), figsize=(3.6 * len(dss), 3.2), squeeze=False, layout='constrained')
+    for ax, ds in zip(axes[0], dss):
+        for (m, b), g in x[x.dataset == ds].groupby(['model', 'baseline'], sort=False):
+            i = pairs.index((m, b))
+            ax.plot(range(len(g)), g.rel_pct, color=f'C{i}', lw=1, label=f'{m} vs {b}')
+            sig = (g.p_seeds < 0.05).to_numpy()
+            ax.scatter(np.flatnonzero(sig), g.rel_pct[sig], color=f'C{i}', s=18)
+            ax.scatter(np.flatnonzero(~sig), g.rel_pct[~sig], facecolor='none', edgecolor=f'C{i}', s=18)
+        ax.axhline(0, color='grey', lw=0.8)
+        ax.set_xticks(range(len(g)), g.group, fontsize=7); ax.set_xlabel(label, fontsize=8)
+        ax.set_ylabel('NDCG@20, relative difference (%)', fontsize=8); ax.set_title(f'{ds} ({PROTOCOL_NAMES[protocol]})', fontsize=9)
+        ax.legend(fontsize=6)
+    Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120, bbox_inches='tight'); plt.close(fig)
 
 # %% ../nbs/15_paper_table.ipynb #c42ae608
 SEEN_COLUMNS = ['dataset', 'model', 'baseline', 'common_seeds', 'model_seen', 'baseline_seen', 'seen_diff', 'p_seeds',
@@ -1522,7 +1544,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
                 reference_dir=None, counts:dict|None=None) -> dict:
     """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_by_target.csv`, `<out>_seen.csv`, `<out>_seen_models.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure, the validation curves and the user's own items' shares beside it as `<figure stem>_tuning.png`,
-    `_curves.png`, `_seen.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
+    `_curves.png`, `_seen.png`, `_by_target.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
     array}), else read from the datasets' files in `data_dir` (`history_lengths`), else left out; those by the target's
     popularity likewise each test target's training count (`counts`, else `target_popularity` from `data_dir`). `reference_dir`: the
@@ -1571,6 +1593,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
          *_md_published(ap), *_md_recipe(rc, ac), *_md_chosen(ac), *_md_wins(wins)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
+    if figure and len(bt): groups_figure(bt, Path(figure).with_name(Path(figure).stem + '_by_target.png'))
     if figure and len(sbm): seen_figure(sbm, models, Path(figure).with_name(Path(figure).stem + '_seen.png'))
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
     curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
