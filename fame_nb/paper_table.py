@@ -433,7 +433,7 @@ def target_popularity(datasets, data_dir, load=None) -> dict:
 def target_said(bt:pd.DataFrame, model:str='fame', protocol:str='masked') -> list[str]:
     """Per dataset, in words: `model` against each baseline (`by_history`'s rows by `target_popularity`) on the users
     with the rarest targets (the first group) and on those with the most popular ones (the last)."""
-    x, _p = bt[(bt.model == model) & (bt.protocol == protocol)], lambda p: '—' if p != p else f'{p:.2g}'   # `_p`, defined below
+    x = bt[(bt.model == model) & (bt.protocol == protocol)]
     said = lambda g: (f"against {g.baseline.iloc[0]}, {g.rel_pct.iloc[0]:+.2f}% on the users whose target is rarest (trained on "
                       f"{g.group.iloc[0]} times; p {_p(g.p_seeds.iloc[0])} across {g.common_seeds.iloc[0]} seeds) and "
                       f"{g.rel_pct.iloc[-1]:+.2f}% on the most popular ({g.group.iloc[-1]}; p {_p(g.p_seeds.iloc[-1])})")

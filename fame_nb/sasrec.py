@@ -255,8 +255,11 @@ class NextItemHead:
     "The next-item output side shared by the models: item scores (tied to the input table, or a model's own `out_emb`) and the `next_item` loss on top of `hidden()`."
     def output(self, h):   # [..., d] -> [..., n_items+1]
         "The output layer: every item's score for the user states `h` (column 0, the padding item, -inf)."
+        return item_scores(h, self.scoring_table(self.item_emb.weight))
+
+    def scoring_table(self, tied):   # the table items are scored with: `tied` (the input table), or the model's own `out_emb`
         out = getattr(self, 'out_emb', None)   # untied (`tie_items=False`): a table of its own
-        return item_scores(h, self.item_emb.weight if out is None else out.weight)
+        return tied if out is None else out.weight
 
     def hidden_at(self, seq, keep):   # keep: [B, L] bool -> [P, d]
         "The user states at the positions `keep` (those with a target)."
@@ -279,8 +282,7 @@ class NextItemHead:
 
     def states_loss(self, states, t):     # the loss of the targets `t` [P] from their `target_states`
         items, self._step_items = self.items(), None   # this step's table; the next step draws anew
-        out = getattr(self, 'out_emb', None)           # untied: the items are scored with their own table
-        return self.next_item(states, items if out is None else out.weight, t)
+        return self.next_item(states, self.scoring_table(items), t)
 
     def loss(self, seq, target):
         "`next_item`'s loss over the positions that have a target (`target > 0`)."
