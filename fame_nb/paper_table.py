@@ -15,19 +15,20 @@ from .metrics import per_user_from_top
 # %% auto #0
 __all__ = ['METRICS', 'PROTOCOLS', 'PROTOCOL_NAMES', 'EDGE_FLOORS', 'CHOSEN_COLUMNS', 'BYTE_SIGNS', 'SHARPNESS_COLUMNS',
            'FAME_MODELS', 'IMPROVEMENT_COLUMNS', 'MATCHED_COLUMNS', 'MATCHED_TERMS', 'MATCHED_FIT_COLUMNS',
-           'HISTORY_COLUMNS', 'SEEN_COLUMNS', 'SEEN_MODEL_COLUMNS', 'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS',
-           'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS', 'REPLICATED', 'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC',
-           'WIN_COLUMNS', 'TEXT_COLUMNS', 'PAPER_CLAIM', 'BY_GROUPS', 'GLANCE', 'load_runs', 'variant_settings',
-           'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'holm', 'summarise', 'sharpness', 'improvement',
-           'pretraining_gain', 'matched', 'sign_test', 'matched_summary', 'matched_fit', 'history_groups', 'by_history',
-           'history_lengths', 'target_counts', 'target_popularity', 'target_said', 'groups_figure', 'seen_share',
-           'seen_above', 'seen_pair', 'seen_items', 'seen_by_model', 'seen_figure', 'seen_said', 'epoch_flops',
-           'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs', 'run_hours', 'priced_by',
-           'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t', 'welch_t_stats',
-           'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe', 'text_runs',
-           'fame_wins', 'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict', 'claim_verdict',
-           'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes', 'fame_wins_from',
-           'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
+           'HISTORY_COLUMNS', 'MATCHED_TARGET_COLUMNS', 'MATCHED_TILT_COLUMNS', 'SEEN_COLUMNS', 'SEEN_MODEL_COLUMNS',
+           'CPU_DEVICES', 'EPOCH_BASES', 'BUDGET_COLUMNS', 'PUBLISHED', 'RECIPES', 'RECIPE_COLUMNS', 'REPLICATED',
+           'CHANGE_COLUMNS', 'CHANGE_METRICS', 'WIN_NUMERIC', 'WIN_COLUMNS', 'TEXT_COLUMNS', 'PAPER_CLAIM', 'BY_GROUPS',
+           'GLANCE', 'load_runs', 'variant_settings', 'choose', 'betainc', 't_pvalue', 'paired_t', 'sign_flip', 'holm',
+           'summarise', 'sharpness', 'improvement', 'pretraining_gain', 'matched_pairs', 'matched', 'sign_test',
+           'matched_summary', 'matched_fit', 'history_groups', 'by_history', 'history_lengths', 'target_counts',
+           'target_popularity', 'target_said', 'groups_figure', 'matched_by_target', 'matched_tilt',
+           'matched_target_said', 'seen_share', 'seen_above', 'seen_pair', 'seen_items', 'seen_by_model', 'seen_figure',
+           'seen_said', 'epoch_flops', 'epoch_steps', 'seconds_per_epoch', 'trial_epochs', 'point_epochs', 'run_epochs',
+           'run_hours', 'priced_by', 'price', 'budget', 'verdict_hours', 'empty_cells', 'against_published', 'welch_t',
+           'welch_t_stats', 'against_recipe', 'recipe_reading', 'config_changes', 'against_chosen', 'fame_recipe',
+           'text_runs', 'fame_wins', 'wins_verdict', 'recipe_ablation', 'holm_of', 'holm_said', 'verdict',
+           'claim_verdict', 'plan_of', 'results_figure', 'curves_figure', 'tuning_figure', 'study_recipes',
+           'fame_wins_from', 'paper_table', 'verdict_markdown', 'beauty_reading', 'glance_markdown']
 
 # %% ../nbs/15_paper_table.ipynb #60e7baee
 METRICS = ('HR@10', 'HR@20', 'NDCG@10', 'NDCG@20')
@@ -305,24 +306,29 @@ def pretraining_gain(runs:pd.DataFrame, chosen:pd.DataFrame, derived:dict, metri
 MATCHED_COLUMNS = ['dataset', 'baseline', 'lr', 'dropout', 'n_heads', 'n_experts', 'model_valid', 'baseline_valid',
                    'valid_rel', 'masked_rel', 'unmasked_rel']
 
-def matched(runs:pd.DataFrame, trials:dict, model:str='fame', baselines=None) -> pd.DataFrame:
-    """Each finished seed-0 trial of `model` beside each baseline's seed-0 trial at the same lr and dropout: both
-    validation NDCG@20s and the relative differences (%) of validation and of test NDCG@20 under both protocols.
-    `trials`: {model: [variant, ...]}; `baselines`: default every model of `trials` that is not FAME's."""
-    out, pair = [], lambda v: (variant_settings(v).get('lr'), variant_settings(v).get('dropout'))
+def matched_pairs(runs:pd.DataFrame, trials:dict, model:str='fame', baselines=None):
+    """Yield (dataset, baseline, `model`'s seed-0 run, the baseline's seed-0 run, the point's identity: dataset, baseline,
+    lr, dropout, n_heads, n_experts) for each finished trial of `model` whose twin, the baseline's trial at the same lr
+    and dropout, has finished too. `trials`: {model: [variant, ...]}; `baselines`: default every model of `trials` that is not FAME's."""
+    pair = lambda v: (variant_settings(v).get('lr'), variant_settings(v).get('dropout'))
     r0 = runs[runs.seed == 0].set_index(['dataset', 'variant']) if len(runs) else None
-    rel = lambda a, b: 100 * (a / b - 1)
     for b in (baselines or [m for m in trials if m not in FAME_MODELS]) if r0 is not None else []:
         twin = {pair(v): v for v in trials.get(b, [])}
         for v in trials.get(model, []):
             if (t := twin.get(pair(v))) is None: continue
             for ds in dict.fromkeys(runs.dataset):
                 if (ds, v) not in r0.index or (ds, t) not in r0.index: continue
-                f, s, d = r0.loc[(ds, v)], r0.loc[(ds, t)], variant_settings(v)
-                out.append(dict(dataset=ds, baseline=b, lr=d['lr'], dropout=d['dropout'], n_heads=d.get('n_heads', math.nan),
-                                n_experts=d.get('n_experts', math.nan), model_valid=f.valid, baseline_valid=s.valid,
-                                valid_rel=rel(f.valid, s.valid), **{f'{pr}_rel': rel(f[f'{pr} NDCG@20'], s[f'{pr} NDCG@20']) for pr in PROTOCOLS}))
-    return pd.DataFrame(out, columns=MATCHED_COLUMNS)
+                d = variant_settings(v)
+                yield ds, b, r0.loc[(ds, v)], r0.loc[(ds, t)], dict(dataset=ds, baseline=b, lr=d['lr'], dropout=d['dropout'],
+                                                                    n_heads=d.get('n_heads', math.nan), n_experts=d.get('n_experts', math.nan))
+
+def matched(runs:pd.DataFrame, trials:dict, model:str='fame', baselines=None) -> pd.DataFrame:
+    """Each finished seed-0 trial of `model` beside each baseline's seed-0 trial at the same lr and dropout (`matched_pairs`):
+    both validation NDCG@20s and the relative differences (%) of validation and of test NDCG@20 under both protocols."""
+    rel = lambda a, b: 100 * (a / b - 1)
+    return pd.DataFrame([dict(**point, model_valid=f.valid, baseline_valid=s.valid, valid_rel=rel(f.valid, s.valid),
+                              **{f'{pr}_rel': rel(f[f'{pr} NDCG@20'], s[f'{pr} NDCG@20']) for pr in PROTOCOLS})
+                         for _, _, f, s, point in matched_pairs(runs, trials, model, baselines)], columns=MATCHED_COLUMNS)
 
 def sign_test(x) -> float:
     "Two-sided exact sign test that the nonzero values of `x` are as often positive as negative."
@@ -346,8 +352,8 @@ MATCHED_TERMS = {'dropout': lambda g: g.dropout, 'log2 H': lambda g: np.log2(g.n
                  'log2 N': lambda g: np.log2(g.n_experts), 'log10 lr': lambda g: np.log10(g.lr)}
 MATCHED_FIT_COLUMNS = ['dataset', 'baseline', 'term', 'coef', 'se', 'p', 'r2', 'points']
 
-def matched_fit(m:pd.DataFrame, min_dof:int=5) -> pd.DataFrame:
-    """Per (dataset, baseline) of `matched`: the least-squares fit of the validation difference (%) on the trial's
+def matched_fit(m:pd.DataFrame, min_dof:int=5, y:str='valid_rel') -> pd.DataFrame:
+    """Per (dataset, baseline) of `matched`: the least-squares fit of the validation difference (%) (or column `y`) on the trial's
     settings (`MATCHED_TERMS`) over its matched points: per term the coefficient, its standard error and two-sided t
     p-value, and the fit's R² and points; a (dataset, baseline) with fewer than `min_dof` residual degrees of freedom
     (or settings that do not vary) is left out."""
@@ -356,11 +362,11 @@ def matched_fit(m:pd.DataFrame, min_dof:int=5) -> pd.DataFrame:
         X = np.column_stack([np.ones(len(g)), *(np.asarray(f(g), float) for f in MATCHED_TERMS.values())])
         dof = len(g) - X.shape[1]
         if dof < min_dof or np.linalg.matrix_rank(X) < X.shape[1]: continue
-        y = g.valid_rel.to_numpy(float)
-        beta = np.linalg.lstsq(X, y, rcond=None)[0]
-        res = y - X @ beta
+        y_ = g[y].to_numpy(float)
+        beta = np.linalg.lstsq(X, y_, rcond=None)[0]
+        res = y_ - X @ beta
         se = np.sqrt(np.diag(res @ res / dof * np.linalg.inv(X.T @ X)))
-        r2 = 1 - res @ res / ((y - y.mean()) @ (y - y.mean()))
+        r2 = 1 - res @ res / ((y_ - y_.mean()) @ (y_ - y_.mean()))
         rows += [dict(dataset=ds, baseline=b, term=t, coef=c, se=s, p=t_pvalue(c / s, dof), r2=r2, points=len(g))
                  for t, c, s in zip(['intercept', *MATCHED_TERMS], beta, se)]
     return pd.DataFrame(rows, columns=MATCHED_FIT_COLUMNS)
@@ -461,6 +467,64 @@ def groups_figure(bh:pd.DataFrame, path, label:str="the target's training count"
         ax.set_ylabel('NDCG@20, relative difference (%)', fontsize=8); ax.set_title(f'{ds} ({PROTOCOL_NAMES[protocol]})', fontsize=9)
         ax.legend(fontsize=6)
     Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120, bbox_inches='tight'); plt.close(fig)
+
+# %% ../nbs/15_paper_table.ipynb #3bc7c1db
+MATCHED_TARGET_COLUMNS = ['dataset', 'baseline', 'lr', 'dropout', 'n_heads', 'n_experts', 'protocol', 'rarest', 'most_popular',
+                          'rare_users', 'popular_users', 'rare_rel', 'popular_rel', 'tilt']
+
+def matched_by_target(runs:pd.DataFrame, trials:dict, counts:dict, model:str='fame', baselines=None, metric:str='NDCG@20') -> pd.DataFrame:
+    """`matched_pairs` on the users whose target is rarest and on those whose target is most popular (the first and the
+    last group of `history_groups` of `counts[dataset]`, as `target_popularity` gives them): per pair and protocol the
+    relative difference (%) of `metric` in each group and the tilt, rare_rel - popular_rel in points (positive: `model`
+    does relatively better on the rarest targets). Datasets without counts are left out."""
+    out = []
+    for ds, b, f, s, point in matched_pairs(runs, trials, model, baselines):
+        if ds not in counts: continue
+        g, labels = history_groups(counts[ds])
+        first, last = g == 0, g == len(labels) - 1
+        for pr in PROTOCOLS:
+            fu, bu = (per_user_from_top(r.top20[pr], metric).numpy() for r in (f, s))
+            if len(fu) != len(g): raise ValueError(f"{ds}: {len(fu)} users in the runs, {len(g)} target counts given")
+            rel = [100 * (fu[k].mean() / bu[k].mean() - 1) if bu[k].mean() else math.nan for k in (first, last)]
+            out.append(dict(**point, protocol=pr, rarest=labels[0], most_popular=labels[-1], rare_users=int(first.sum()),
+                            popular_users=int(last.sum()), rare_rel=rel[0], popular_rel=rel[1], tilt=rel[0] - rel[1]))
+    return pd.DataFrame(out, columns=MATCHED_TARGET_COLUMNS)
+
+MATCHED_TILT_COLUMNS = ['dataset', 'baseline', 'points', 'tilted', 'p_sign', 'rare_mean', 'popular_mean', 'tilt_mean', 'by_heads',
+                        'chosen_tilt', 'chosen_seeds']
+
+def matched_tilt(mb:pd.DataFrame, bt:pd.DataFrame|None=None, protocol:str='masked', model:str='fame') -> pd.DataFrame:
+    """Per (dataset, baseline) of `matched_by_target` under `protocol`: the trials, those tilted towards the rarest targets
+    (tilt > 0) with the two-sided sign test, the mean differences on the rarest and the most popular targets, the mean
+    tilt and the mean tilt per H; beside them the tilt at the chosen points, `model` against the baseline in `bt`
+    (`by_history`'s rows by the target's popularity: its first group's difference less its last's), and its seeds."""
+    x, rows = mb[mb.protocol == protocol], []
+    for (ds, b), g in x.groupby(['dataset', 'baseline'], sort=False):
+        c = (bt[(bt.dataset == ds) & (bt.baseline == b) & (bt.model == model) & (bt.protocol == protocol)]
+             if bt is not None and len(bt) else pd.DataFrame(columns=HISTORY_COLUMNS))
+        byh = g.dropna(subset=['n_heads']).groupby('n_heads').tilt
+        rows.append(dict(dataset=ds, baseline=b, points=len(g), tilted=int((g.tilt > 0).sum()), p_sign=sign_test(g.tilt),
+                         rare_mean=g.rare_rel.mean(), popular_mean=g.popular_rel.mean(), tilt_mean=g.tilt.mean(),
+                         by_heads=', '.join(f'H {h:g}: {t.mean():+.1f} ({len(t)})' for h, t in byh),
+                         chosen_tilt=c.rel_pct.iloc[0] - c.rel_pct.iloc[-1] if len(c) else math.nan,
+                         chosen_seeds=int(c.common_seeds.iloc[0]) if len(c) else 0))
+    return pd.DataFrame(rows, columns=MATCHED_TILT_COLUMNS)
+
+def matched_target_said(mb:pd.DataFrame, bt:pd.DataFrame|None=None, protocol:str='masked', min_points:int=5) -> list[str]:
+    """Per (dataset, baseline) with at least `min_points` matched trials, in words: `matched_tilt`'s count and sign test,
+    the mean tilt and its two sides, the chosen points' tilt, and the fit of the tilt on lr and H (`matched_fit`) where it has one;
+    given `bt`, only the baselines it compares at the chosen points (the question is whether their tilt survives the same lr)."""
+    fit = matched_fit(mb[mb.protocol == protocol], y='tilt')
+    def on(ds, b):
+        g = fit[(fit.dataset == ds) & (fit.baseline == b)].set_index('term')
+        return (f"; a fit over the trials' settings: per 10x lr {g.coef['log10 lr']:+.1f} (p {_p(g.p['log10 lr'])}), per doubling "
+                f"of H {g.coef['log2 H']:+.1f} (p {_p(g.p['log2 H'])})") if len(g) else ''
+    return [f"**{r.dataset}**, fame vs {r.baseline} at the same lr and dropout: relatively better on the rarest targets than on the "
+            f"most popular in {r.tilted} of {r.points} trials (sign test p {_p(r.p_sign)}; mean tilt {r.tilt_mean:+.1f} points, "
+            f"{r.rare_mean:+.2f}% on the rarest and {r.popular_mean:+.2f}% on the most popular"
+            + ('' if math.isnan(r.chosen_tilt) else f"; at the chosen points {r.chosen_tilt:+.1f}") + on(r.dataset, r.baseline) + ').'
+            for r in matched_tilt(mb, bt, protocol).itertuples(index=False) if r.points >= min_points and (bt is None or r.chosen_seeds > 0)]
+
 
 # %% ../nbs/15_paper_table.ipynb #c42ae608
 SEEN_COLUMNS = ['dataset', 'model', 'baseline', 'common_seeds', 'model_seen', 'baseline_seen', 'seen_diff', 'p_seeds',
@@ -1356,14 +1420,34 @@ def _md_matched(mt:pd.DataFrame, fit:pd.DataFrame) -> list[str]:
                    [(r.dataset, r.baseline, r.points, r.ahead, _p(r.p_sign), *(f'{x:+.2f}%' for x in (r.valid_mean, r.valid_median,
                      r.masked_mean, r.unmasked_mean)), r.by_heads) for r in matched_summary(mt).itertuples(index=False)], 'llrrrrrrrl')
     if not len(fit): return L
-    L += ['', "What the validation difference depends on (`matched_fit`): one least-squares fit per row over its points, "
-          "Δ (%) on dropout, log2 H, log2 N and log10 lr together; each coefficient ± its standard error (p, two-sided t). "
-          'One seed per point: a lead for the mechanism study.', '']
+    return L + ['', "What the validation difference depends on (`matched_fit`): one least-squares fit per row over its points, "
+                "Δ (%) on dropout, log2 H, log2 N and log10 lr together; each coefficient ± its standard error (p, two-sided t). "
+                'One seed per point: a lead for the mechanism study.', '', *_md_fit(fit)]
+
+def _md_fit(fit:pd.DataFrame) -> list[str]:
+    "`matched_fit`'s rows as a table: per (dataset, baseline) its points, R² and each term's coefficient ± standard error (p)."
     cell = lambda x: f'{x.coef:+.2f} ± {x.se:.2f} (p {_p(x.p)})'
     names = {'dropout': 'per +1 dropout', 'log2 H': 'per doubling of H', 'log2 N': 'per doubling of N', 'log10 lr': 'per 10x lr'}
-    return L + _md_table('dataset | baseline | points | R² | ' + ' | '.join(names.get(t, t) for t in MATCHED_TERMS),
-                         [(ds, b, g.points.iloc[0], f'{g.r2.iloc[0]:.2f}', *(cell(g.set_index('term').loc[t]) for t in MATCHED_TERMS))
-                          for (ds, b), g in fit.groupby(['dataset', 'baseline'], sort=False)], 'llrr' + 'r' * len(MATCHED_TERMS))
+    return _md_table('dataset | baseline | points | R² | ' + ' | '.join(names.get(t, t) for t in MATCHED_TERMS),
+                     [(ds, b, g.points.iloc[0], f'{g.r2.iloc[0]:.2f}', *(cell(g.set_index('term').loc[t]) for t in MATCHED_TERMS))
+                      for (ds, b), g in fit.groupby(['dataset', 'baseline'], sort=False)], 'llrr' + 'r' * len(MATCHED_TERMS))
+
+def _md_matched_target(mb:pd.DataFrame, bt:pd.DataFrame|None=None) -> list[str]:
+    "The matched trials on the rarest and the most popular targets (`matched_by_target`, `matched_tilt`), and what the tilt depends on."
+    L = ['', '### The rarest and most popular targets, trial by trial', '',
+         "Each matched pair above on the users whose target is rarest and on those whose target is most popular (the first "
+         "and last quarter by the target's training count; `matched_by_target`), history masked: the trials where FAME does "
+         'relatively better on the rarest (tilt > 0, in points: its difference there less its difference on the most popular), '
+         'the sign test, the mean differences and tilt, the mean tilt per H, and the tilt at the chosen points for comparison. '
+         'A tilt that came from the chosen learning rate would not persist at the same lr. One seed per trial: each tilt is noisy.', '']
+    if not len(mb): return L + ['Not computed: no matched trials, or no target counts (give the data folder: `fame-nb paper-table --data-dir`).']
+    L += _md_table('dataset | baseline | trials | tilted to the rarest | p (sign) | rarest | most popular | tilt | tilt by H | tilt at the chosen points',
+                   [(r.dataset, r.baseline, r.points, r.tilted, _p(r.p_sign), f'{r.rare_mean:+.2f}%', f'{r.popular_mean:+.2f}%',
+                     f'{r.tilt_mean:+.1f}', r.by_heads, '—' if math.isnan(r.chosen_tilt) else f'{r.chosen_tilt:+.1f} ({_seeds(r.chosen_seeds)})')
+                    for r in matched_tilt(mb, bt).itertuples(index=False)], 'llrrrrrrlr')
+    fit = matched_fit(mb[mb.protocol == 'masked'], y='tilt')
+    return L + (['', "What the tilt depends on (`matched_fit(..., y='tilt')`): the same fit as above, of τ in points. "
+                 'One seed per point: a lead.', '', *_md_fit(fit)] if len(fit) else [])
 
 def _md_published(ap:pd.DataFrame) -> list[str]:
     "Our SASRec beside each published number (`against_published`)."
@@ -1542,7 +1626,7 @@ def fame_wins_from(runs_dir, reference_dir=None, profile:str='paper', plan=None,
 
 def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data_dir=None, lengths:dict|None=None,
                 reference_dir=None, counts:dict|None=None) -> dict:
-    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_by_target.csv`, `<out>_seen.csv`, `<out>_seen_models.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
+    """Write `<out>.csv`, `<out>_improvement.csv`, `<out>_sharpness.csv`, `<out>_vs_sasrec.csv`, `<out>_by_history.csv`, `<out>_by_target.csv`, `<out>_seen.csv`, `<out>_seen_models.csv`, `<out>_pretraining.csv`, `<out>_matched.csv`, `<out>_matched_fit.csv`, `<out>_matched_by_target.csv`, `<out>_budget.csv`, `<out>_recipe.csv`, `<out>_changes.csv`, `<out>_wins.csv`, `<out>.md`
     (and `figure`, a PNG, with the tuning figure, the validation curves and the user's own items' shares beside it as `<figure stem>_tuning.png`,
     `_curves.png`, `_seen.png`, `_by_target.png`) from the runs in `runs_dir`. `plan`: as `plan_of` returns (keys other than 'trials' optional);
     default: the profile's. The comparisons by history length need each user's history length: `lengths` ({dataset:
@@ -1573,6 +1657,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
           if n_gpu and data_dir and len(chosen) else none(BUDGET_COLUMNS))
     mt = matched(runs, trials)
     fit = matched_fit(mt)
+    mb = matched_by_target(runs, trials, counts)
     ap = against_published(sm) if len(sm) else none(['dataset'])
     ref = _reference_runs(reference_dir)
     rc = against_recipe(runs, chosen, ref) if len(ref) else none(RECIPE_COLUMNS)
@@ -1580,7 +1665,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     sm.to_csv(out.with_suffix('.csv'), index=False)
     for name, frame in (('improvement', imp), ('sharpness', sh), ('vs_sasrec', vs), ('pretraining', pg), ('by_history', bh), ('by_target', bt),
-                        ('seen', si), ('seen_models', sbm), ('budget', bu), ('matched', mt), ('matched_fit', fit), ('recipe', rc), ('changes', ac), ('wins', wins)):
+                        ('seen', si), ('seen_models', sbm), ('budget', bu), ('matched', mt), ('matched_fit', fit), ('matched_by_target', mb), ('recipe', rc), ('changes', ac), ('wins', wins)):
         frame.to_csv(out.parent/f'{out.name}_{name}.csv', index=False)
     dsets = list(dict.fromkeys(sm.dataset)) if len(sm) else []    # the plan's order
     models = [*trials, *derived]
@@ -1589,7 +1674,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     empty = empty_cells(sm, bu, derived, absent) if len(sm) else []
     L = [*_md_header(runs, runs_dir, dsets), *_md_results(sm, dsets, models),
          *(['Why a cell is empty (—):', '', *empty, ''] if empty else []), *_md_comparisons(imp, vs, pg),
-         *_md_by_history(bh, comps), *_md_by_history(bt, comps, 'target'), *_md_seen(si, sbm), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit),
+         *_md_by_history(bh, comps), *_md_by_history(bt, comps, 'target'), *_md_seen(si, sbm), *_md_tuning(sm, derived, plan.get('probes')), *_md_budget(bu, scales), *_md_gpu_budget(gb, n_gpu), *_md_sharpness(sh), *_md_matched(mt, fit), *_md_matched_target(mb, bt),
          *_md_published(ap), *_md_recipe(rc, ac), *_md_chosen(ac), *_md_wins(wins)]
     out.with_suffix('.md').write_text('\n'.join(L) + '\n')
     if figure and len(sm) and (sm.seeds > 0).any(): results_figure(sm, models, figure)
@@ -1597,7 +1682,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
     if figure and len(sbm): seen_figure(sbm, models, Path(figure).with_name(Path(figure).stem + '_seen.png'))
     if figure and len(sh): tuning_figure(runs, chosen, trials, sh, Path(figure).with_name(Path(figure).stem + '_tuning.png'))
     curves = curves_figure(runs, chosen, Path(figure).with_name(Path(figure).stem + '_curves.png')) if figure and len(runs) else {}
-    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh, by_target=bt, seen=si, seen_models=sbm)
+    return dict(runs=runs, chosen=chosen, summary=sm, improvement=imp, published=ap, recipe=rc, changes=ac, wins=wins, sharpness=sh, curves=curves, by_history=bh, by_target=bt, matched_by_target=mb, seen=si, seen_models=sbm)
 
 # %% ../nbs/15_paper_table.ipynb #bf2adc5c
 def _beside_file(f:Path, kind:str) -> pd.DataFrame|None:
@@ -1608,14 +1693,14 @@ def _beside_file(f:Path, kind:str) -> pd.DataFrame|None:
 def verdict_markdown(path) -> str:
     """The README's verdict of the paper's table: `verdict` under both protocols, from the comparison file at `path`,
     then against SASRec from the `_vs_sasrec` file beside it (if any), why the protocols disagree from the `_seen` file (`seen_said`),
-    where FAME gains and loses by the target's popularity from the `_by_target` file (`target_said`), FAME against each baseline trial by trial from
+    where FAME gains and loses by the target's popularity from the `_by_target` file (`target_said`) and whether that holds at the same lr from the `_matched_by_target` file (`matched_target_said`), FAME against each baseline trial by trial from
     the `_matched` file, the pre-training's own gain from the `_pretraining` file, and what is left to run from the `_budget` file (where present); '' without a row."""
     f = Path(path)
     if not f.exists() or not f.read_text().strip(): return ''
     imp = pd.read_csv(f)
     lines = verdict(imp, 'masked') + verdict(imp, 'unmasked')
     if not lines: return ''
-    vs, mt, bu, pg, si, bt = (_beside_file(f, k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining', 'seen', 'by_target'))
+    vs, mt, bu, pg, si, bt, mb = (_beside_file(f, k) for k in ('vs_sasrec', 'matched', 'budget', 'pretraining', 'seen', 'by_target', 'matched_by_target'))
     both = lambda x: verdict(x, 'masked') + verdict(x, 'unmasked') if x is not None and len(x) else []
     back, pre = both(vs), both(pg)
     fit = matched_fit(mt) if mt is not None and len(mt) else pd.DataFrame(columns=MATCHED_FIT_COLUMNS)
@@ -1647,6 +1732,9 @@ def verdict_markdown(path) -> str:
             + ("\n\nWhere FAME gains and loses: the quarters of users by how often their test target occurs in the training "
                "sequences (history masked; `results/paper_table.md`, by the target's popularity):\n\n" + '\n'.join(f'- {l}' for l in tsaid)
                if (tsaid := target_said(bt) if bt is not None else []) else '')
+            + ("\n\nIs that the architecture or the chosen learning rate? The search's trials of FAME and of each baseline at the same "
+               "lr and dropout, on the same quarters (one seed each; `results/paper_table.md`, trial by trial):\n\n" + '\n'.join(f'- {l}' for l in msaid)
+               if (msaid := matched_target_said(mb, bt) if mb is not None else []) else '')
             + ("\n\nAcross the search space, not only at the chosen points:\n\n" + '\n'.join(f'- {l}' for l in across) if across else '')
             + left)
 
