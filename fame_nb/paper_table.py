@@ -308,8 +308,8 @@ MATCHED_COLUMNS = ['dataset', 'baseline', 'lr', 'dropout', 'n_heads', 'n_experts
 
 def matched_pairs(runs:pd.DataFrame, trials:dict, model:str='fame', baselines=None):
     """Yield (dataset, baseline, `model`'s seed-0 run, the baseline's seed-0 run, the point's identity: dataset, baseline,
-    lr, dropout, n_heads, n_experts) for each finished trial of `model` whose twin, the baseline's trial at the same lr
-    and dropout, has finished too. `trials`: {model: [variant, ...]}; `baselines`: default every model of `trials` that is not FAME's."""
+    lr, dropout, n_heads, n_experts, variant) for each finished trial of `model` whose twin, the baseline's trial at the same lr
+    and dropout, has finished too (`variant`: `model`'s trial). `trials`: {model: [variant, ...]}; `baselines`: default every model of `trials` that is not FAME's."""
     pair = lambda v: (variant_settings(v).get('lr'), variant_settings(v).get('dropout'))
     r0 = runs[runs.seed == 0].set_index(['dataset', 'variant']) if len(runs) else None
     for b in (baselines or [m for m in trials if m not in FAME_MODELS]) if r0 is not None else []:
@@ -320,7 +320,7 @@ def matched_pairs(runs:pd.DataFrame, trials:dict, model:str='fame', baselines=No
                 if (ds, v) not in r0.index or (ds, t) not in r0.index: continue
                 d = variant_settings(v)
                 yield ds, b, r0.loc[(ds, v)], r0.loc[(ds, t)], dict(dataset=ds, baseline=b, lr=d['lr'], dropout=d['dropout'],
-                                                                    n_heads=d.get('n_heads', math.nan), n_experts=d.get('n_experts', math.nan))
+                                                                    n_heads=d.get('n_heads', math.nan), n_experts=d.get('n_experts', math.nan), variant=v)
 
 def matched(runs:pd.DataFrame, trials:dict, model:str='fame', baselines=None) -> pd.DataFrame:
     """Each finished seed-0 trial of `model` beside each baseline's seed-0 trial at the same lr and dropout (`matched_pairs`):
@@ -470,14 +470,17 @@ def groups_figure(bh:pd.DataFrame, path, label:str="the target's training count"
 
 # %% ../nbs/15_paper_table.ipynb #3bc7c1db
 MATCHED_TARGET_COLUMNS = ['dataset', 'baseline', 'lr', 'dropout', 'n_heads', 'n_experts', 'protocol', 'rarest', 'most_popular',
-                          'rare_users', 'popular_users', 'rare_rel', 'popular_rel', 'tilt']
+                          'rare_users', 'popular_users', 'rare_rel', 'popular_rel', 'tilt', 'variant', 'chosen']
 
-def matched_by_target(runs:pd.DataFrame, trials:dict, counts:dict, model:str='fame', baselines=None, metric:str='NDCG@20') -> pd.DataFrame:
+def matched_by_target(runs:pd.DataFrame, trials:dict, counts:dict, model:str='fame', baselines=None, metric:str='NDCG@20',
+                      chosen:dict|None=None) -> pd.DataFrame:
     """`matched_pairs` on the users whose target is rarest and on those whose target is most popular (the first and the
     last group of `history_groups` of `counts[dataset]`, as `target_popularity` gives them): per pair and protocol the
     relative difference (%) of `metric` in each group and the tilt, rare_rel - popular_rel in points (positive: `model`
-    does relatively better on the rarest targets). Datasets without counts are left out."""
+    does relatively better on the rarest targets), the `model` trial's variant and whether it is `model`'s chosen point
+    (`chosen`: {dataset: variant}). Datasets without counts are left out."""
     out = []
+    chosen = chosen or {}
     for ds, b, f, s, point in matched_pairs(runs, trials, model, baselines):
         if ds not in counts: continue
         g, labels = history_groups(counts[ds])
@@ -487,25 +490,29 @@ def matched_by_target(runs:pd.DataFrame, trials:dict, counts:dict, model:str='fa
             if len(fu) != len(g): raise ValueError(f"{ds}: {len(fu)} users in the runs, {len(g)} target counts given")
             rel = [100 * (fu[k].mean() / bu[k].mean() - 1) if bu[k].mean() else math.nan for k in (first, last)]
             out.append(dict(**point, protocol=pr, rarest=labels[0], most_popular=labels[-1], rare_users=int(first.sum()),
-                            popular_users=int(last.sum()), rare_rel=rel[0], popular_rel=rel[1], tilt=rel[0] - rel[1]))
+                            popular_users=int(last.sum()), rare_rel=rel[0], popular_rel=rel[1], tilt=rel[0] - rel[1],
+                            chosen=chosen.get(ds) == point['variant']))
     return pd.DataFrame(out, columns=MATCHED_TARGET_COLUMNS)
 
 MATCHED_TILT_COLUMNS = ['dataset', 'baseline', 'points', 'tilted', 'p_sign', 'rare_mean', 'popular_mean', 'tilt_mean', 'by_heads',
-                        'chosen_tilt', 'chosen_seeds']
+                        'at_chosen', 'chosen_tilt', 'chosen_seeds']
 
 def matched_tilt(mb:pd.DataFrame, bt:pd.DataFrame|None=None, protocol:str='masked', model:str='fame') -> pd.DataFrame:
     """Per (dataset, baseline) of `matched_by_target` under `protocol`: the trials, those tilted towards the rarest targets
     (tilt > 0) with the two-sided sign test, the mean differences on the rarest and the most popular targets, the mean
-    tilt and the mean tilt per H; beside them the tilt at the chosen points, `model` against the baseline in `bt`
+    tilt and the mean tilt per H; the tilt of the trial that is `model`'s chosen point (`at_chosen`: against the baseline's
+    trial at the same lr and dropout, seed 0); beside them the tilt between the chosen points, `model` against the baseline in `bt`
     (`by_history`'s rows by the target's popularity: its first group's difference less its last's), and its seeds."""
     x, rows = mb[mb.protocol == protocol], []
     for (ds, b), g in x.groupby(['dataset', 'baseline'], sort=False):
         c = (bt[(bt.dataset == ds) & (bt.baseline == b) & (bt.model == model) & (bt.protocol == protocol)]
              if bt is not None and len(bt) else pd.DataFrame(columns=HISTORY_COLUMNS))
         byh = g.dropna(subset=['n_heads']).groupby('n_heads').tilt
+        ch = g.chosen.astype(bool) if 'chosen' in g else g.tilt.isna() & False   # files written before the column: none
         rows.append(dict(dataset=ds, baseline=b, points=len(g), tilted=int((g.tilt > 0).sum()), p_sign=sign_test(g.tilt),
                          rare_mean=g.rare_rel.mean(), popular_mean=g.popular_rel.mean(), tilt_mean=g.tilt.mean(),
                          by_heads=', '.join(f'H {h:g}: {t.mean():+.1f} ({len(t)})' for h, t in byh),
+                         at_chosen=g.tilt[ch].mean() if ch.any() else math.nan,
                          chosen_tilt=c.rel_pct.iloc[0] - c.rel_pct.iloc[-1] if len(c) else math.nan,
                          chosen_seeds=int(c.common_seeds.iloc[0]) if len(c) else 0))
     return pd.DataFrame(rows, columns=MATCHED_TILT_COLUMNS)
@@ -522,7 +529,8 @@ def matched_target_said(mb:pd.DataFrame, bt:pd.DataFrame|None=None, protocol:str
     return [f"**{r.dataset}**, fame vs {r.baseline} at the same lr and dropout: relatively better on the rarest targets than on the "
             f"most popular in {r.tilted} of {r.points} trials (sign test p {_p(r.p_sign)}; mean tilt {r.tilt_mean:+.1f} points, "
             f"{r.rare_mean:+.2f}% on the rarest and {r.popular_mean:+.2f}% on the most popular"
-            + ('' if math.isnan(r.chosen_tilt) else f"; at the chosen points {r.chosen_tilt:+.1f}") + on(r.dataset, r.baseline) + ').'
+            + ('' if math.isnan(r.at_chosen) else f"; at FAME's chosen point, against the baseline at its lr, {r.at_chosen:+.1f}")
+            + ('' if math.isnan(r.chosen_tilt) else f"; between the chosen points {r.chosen_tilt:+.1f}") + on(r.dataset, r.baseline) + ').'
             for r in matched_tilt(mb, bt, protocol).itertuples(index=False) if r.points >= min_points and (bt is None or r.chosen_seeds > 0)]
 
 
@@ -1438,13 +1446,14 @@ def _md_matched_target(mb:pd.DataFrame, bt:pd.DataFrame|None=None) -> list[str]:
          "Each matched pair above on the users whose target is rarest and on those whose target is most popular (the first "
          "and last quarter by the target's training count; `matched_by_target`), history masked: the trials where FAME does "
          'relatively better on the rarest (tilt > 0, in points: its difference there less its difference on the most popular), '
-         'the sign test, the mean differences and tilt, the mean tilt per H, and the tilt at the chosen points for comparison. '
+         "the sign test, the mean differences and tilt, the mean tilt per H, the tilt at FAME's chosen point (against the baseline's trial "
+         "at the same lr and dropout, seed 0), and the tilt between the chosen points (each model at its own lr; the seeds both have). "
          'A tilt that came from the chosen learning rate would not persist at the same lr. One seed per trial: each tilt is noisy.', '']
     if not len(mb): return L + ['Not computed: no matched trials, or no target counts (give the data folder: `fame-nb paper-table --data-dir`).']
-    L += _md_table('dataset | baseline | trials | tilted to the rarest | p (sign) | rarest | most popular | tilt | tilt by H | tilt at the chosen points',
+    L += _md_table('dataset | baseline | trials | tilted to the rarest | p (sign) | rarest | most popular | tilt | tilt by H | at FAME\'s chosen point | between the chosen points',
                    [(r.dataset, r.baseline, r.points, r.tilted, _p(r.p_sign), f'{r.rare_mean:+.2f}%', f'{r.popular_mean:+.2f}%',
-                     f'{r.tilt_mean:+.1f}', r.by_heads, '—' if math.isnan(r.chosen_tilt) else f'{r.chosen_tilt:+.1f} ({_seeds(r.chosen_seeds)})')
-                    for r in matched_tilt(mb, bt).itertuples(index=False)], 'llrrrrrrlr')
+                     f'{r.tilt_mean:+.1f}', r.by_heads, '—' if math.isnan(r.at_chosen) else f'{r.at_chosen:+.1f}', '—' if math.isnan(r.chosen_tilt) else f'{r.chosen_tilt:+.1f} ({_seeds(r.chosen_seeds)})')
+                    for r in matched_tilt(mb, bt).itertuples(index=False)], 'llrrrrrrlrr')
     fit = matched_fit(mb[mb.protocol == 'masked'], y='tilt')
     return L + (['', "What the tilt depends on (`matched_fit(..., y='tilt')`): the same fit as above, of τ in points. "
                  'One seed per point: a lead.', '', *_md_fit(fit)] if len(fit) else [])
@@ -1657,7 +1666,7 @@ def paper_table(runs_dir, out, figure=None, profile:str='paper', plan=None, data
           if n_gpu and data_dir and len(chosen) else none(BUDGET_COLUMNS))
     mt = matched(runs, trials)
     fit = matched_fit(mt)
-    mb = matched_by_target(runs, trials, counts)
+    mb = matched_by_target(runs, trials, counts, chosen={c.dataset: c.chosen for c in chosen.itertuples(index=False) if c.model == FAME_MODELS[0]})
     ap = against_published(sm) if len(sm) else none(['dataset'])
     ref = _reference_runs(reference_dir)
     rc = against_recipe(runs, chosen, ref) if len(ref) else none(RECIPE_COLUMNS)
