@@ -499,7 +499,7 @@ MATCHED_TILT_COLUMNS = ['dataset', 'baseline', 'points', 'tilted', 'p_sign', 'ra
 
 def matched_tilt(mb:pd.DataFrame, bt:pd.DataFrame|None=None, protocol:str='masked', model:str='fame') -> pd.DataFrame:
     """Per (dataset, baseline) of `matched_by_target` under `protocol`: the trials, those tilted towards the rarest targets
-    (tilt > 0) with the two-sided sign test, the mean differences on the rarest and the most popular targets, the mean
+    (tilt > 0; trials without a tilt aside) with the two-sided sign test, the mean differences on the rarest and the most popular targets, the mean
     tilt and the mean tilt per H; the tilt of the trial that is `model`'s chosen point (`at_chosen`: against the baseline's
     trial at the same lr and dropout, seed 0); beside them the tilt between the chosen points, `model` against the baseline in `bt`
     (`by_history`'s rows by the target's popularity: its first group's difference less its last's), and its seeds."""
@@ -508,8 +508,9 @@ def matched_tilt(mb:pd.DataFrame, bt:pd.DataFrame|None=None, protocol:str='maske
         c = (bt[(bt.dataset == ds) & (bt.baseline == b) & (bt.model == model) & (bt.protocol == protocol)]
              if bt is not None and len(bt) else pd.DataFrame(columns=HISTORY_COLUMNS))
         byh = g.dropna(subset=['n_heads']).groupby('n_heads').tilt
-        ch = g.chosen.astype(bool) if 'chosen' in g else g.tilt.isna() & False   # files written before the column: none
-        rows.append(dict(dataset=ds, baseline=b, points=len(g), tilted=int((g.tilt > 0).sum()), p_sign=sign_test(g.tilt),
+        ch = g.chosen.astype(bool) if 'chosen' in g else pd.Series(False, index=g.index)   # files written before the column: none
+        t = g.tilt.dropna()                                    # a group where the baseline scores 0 has no relative difference
+        rows.append(dict(dataset=ds, baseline=b, points=len(t), tilted=int((t > 0).sum()), p_sign=sign_test(t),
                          rare_mean=g.rare_rel.mean(), popular_mean=g.popular_rel.mean(), tilt_mean=g.tilt.mean(),
                          by_heads=', '.join(f'H {h:g}: {t.mean():+.1f} ({len(t)})' for h, t in byh),
                          at_chosen=g.tilt[ch].mean() if ch.any() else math.nan,
@@ -529,7 +530,7 @@ def matched_target_said(mb:pd.DataFrame, bt:pd.DataFrame|None=None, protocol:str
     return [f"**{r.dataset}**, fame vs {r.baseline} at the same lr and dropout: relatively better on the rarest targets than on the "
             f"most popular in {r.tilted} of {r.points} trials (sign test p {_p(r.p_sign)}; mean tilt {r.tilt_mean:+.1f} points, "
             f"{r.rare_mean:+.2f}% on the rarest and {r.popular_mean:+.2f}% on the most popular"
-            + ('' if math.isnan(r.at_chosen) else f"; at FAME's chosen point, against the baseline at its lr, {r.at_chosen:+.1f}")
+            + ('' if math.isnan(r.at_chosen) else f"; at FAME's chosen point, against the baseline at FAME's lr and dropout (seed 0), {r.at_chosen:+.1f}")
             + ('' if math.isnan(r.chosen_tilt) else f"; between the chosen points {r.chosen_tilt:+.1f}") + on(r.dataset, r.baseline) + ').'
             for r in matched_tilt(mb, bt, protocol).itertuples(index=False) if r.points >= min_points and (bt is None or r.chosen_seeds > 0)]
 
