@@ -12,14 +12,14 @@ from tqdm import tqdm   # plain text bars: tqdm.auto would warn in Jupyter witho
 
 # %% auto #0
 __all__ = ['ESASREC', 'RECTOOLS', 'VARIANTS', 'BASELINES', 'ABLATIONS', 'CHOSEN', 'CHOSEN_FROM', 'MECHANISM', 'UNTIED',
-           'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE', 'STRATA',
-           'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S', 'DEADLINE_MARGIN',
-           'PACE_TTL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points', 'trial_variant', 'trial_strata',
-           'paper_trials', 'Cell', 'tuned_point', 'grid', 'read_queue', 'queue_lines', 'selected_point',
-           'derived_source', 'eligible', 'searched_range', 'model_probes', 'probe_values', 'edge_probes', 'is_probe',
-           'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'param_config', 'run_result',
-           'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim', 'release',
-           'holding', 'run_claimed', 'begun', 'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar',
+           'TEXT_PROBES', 'SENSITIVITY', 'SPARSE', 'TUNE_GRID', 'COST_CPU', 'COST_GPU', 'PROFILES', 'SEARCH_SPACE',
+           'STRATA', 'MODEL_SPACE', 'RUNNERS', 'TEXT_SUFFIXES', 'HEARTBEAT_S', 'STALE_S', 'CLAIM_POLL_S',
+           'DEADLINE_MARGIN', 'PACE_TTL_S', 'variant', 'tuning_variants', 'interpret_on', 'search_points',
+           'trial_variant', 'trial_strata', 'paper_trials', 'Cell', 'tuned_point', 'grid', 'read_queue', 'queue_lines',
+           'selected_point', 'derived_source', 'eligible', 'searched_range', 'model_probes', 'probe_values',
+           'edge_probes', 'is_probe', 'selected_cells', 'experiments_dir', 'execute', 'cell_parameters', 'param_config',
+           'run_result', 'plain_command', 'run_cell', 'relative_paths', 'make_portable', 'cell_threads', 'claim',
+           'release', 'holding', 'run_claimed', 'begun', 'parse_tier', 'tier_of', 'run_order', 'model_order', 'GridBar',
            'dry_run_prices', 'expected_epochs', 'machine_paces', 'pace_for', 'machine_pace', 'dry_run_report',
            'until_time', 'fits', 'LongSlots', 'lease_order', 'cell_config', 'run_index', 'same_run', 'config_twins',
            'reuse_run', 'reproduce', 'run_tables', 'queue_cells', 'grid_left', 'run_analyses', 'show_figure']
@@ -61,6 +61,7 @@ VARIANTS = {
     # pre-training. Its ablation there: FMLP-Rec with the same text initialisation scores higher on Sports, and on Toys
     # with history masked; only on Toys with history not masked does FAME's head add to it
     'fame-fmlp-pre':      ('fame', dict(backbone='fmlp', pretrain='facet')),
+    'fame-pre-untrained': ('fame', dict(pretrain='facet', pretrain_epochs=0)),   # `TEXT_PROBES`, below
     # ... and the score scale
     'fame-learnscale':    ('fame', dict(score_scale=-1.0)),                     # c learned, initialised at H
     'fame-probs-scale1':  ('fame', dict(mix='probs', score_scale=1.0)),         # scale x mix: with fame, fame-scale1,
@@ -101,6 +102,10 @@ MECHANISM = ['fame-tau0.3', 'fame-rinit1', 'fame-inputroute', 'fame-top1', 'fame
              'fame-unsharedff', 'fame-ff4d-unshared', 'fame-all', 'fame-learnscale', 'fame-probs-scale1',
              'fame-probs-learnscale']
 UNTIED = ['sasrec-untied']   # the mechanism study's probe of tied item tables (the user's own items)
+# the text pre-training's probe: is its gain the text or the facet labels the projections learn from? The same pre-training
+# with no training step (`pretrain_epochs=0`): every item with text initialised through the projections at their random
+# init, a random feature map of the text that keeps its similarities and has seen no label (against `fame-pre`)
+TEXT_PROBES = ['fame-pre-untrained']
 SENSITIVITY = {**{f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4, 8) for n in (1, 2, 4, 8)},
                **{f'sasrec-H{h}': ('sasrec', dict(n_heads=h)) for h in (1, 2, 4, 8)}}   # SASRec at the same H: the reference
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
@@ -211,7 +216,7 @@ PROFILES = {
     # for, the capacity is not), the paper's ablations at H = 2, N = 4, text, then the switches; Toys, the cheaper second
     # Amazon set, before Sports
     'mechanism': dict(datasets=['beauty', 'toys', 'sports', 'ml-1m', 'ml-20m'], seeds=[0, 1, 2], epochs=1000, patience=10,
-                      variants=[*CHOSEN[:-1], 'sasrec', 'fame', *ABLATIONS, CHOSEN[-1], 'fame-pre', 'sasrec-text', *SPARSE, *MECHANISM, *UNTIED],
+                      variants=[*CHOSEN[:-1], 'sasrec', 'fame', *ABLATIONS, CHOSEN[-1], 'fame-pre', 'sasrec-text', *SPARSE, *MECHANISM, *UNTIED, *TEXT_PROBES],
                       base=dict(mask_history=True, length_chunks=True, ce_dtype='bfloat16'), tuned=dict(profile='paper', keys=('lr', 'dropout'), whole=CHOSEN, source=CHOSEN_FROM), optional=['ml-20m'],
                       analyses=dict(knockout={}, mechanism=dict(text_baselines='reference', tuned_runs='paper', queue='scripts/mechanism_queue.txt'),   # knockout first: mechanism reads it;
                                     interpret=interpret_on('beauty'), cost=COST_GPU)),   # beside: the text baselines, the tuned grid (what is left)
