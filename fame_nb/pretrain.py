@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'supcon_loss', 'positives', 'facet_matrix', 'Projections', 'Pretrained', 'schedule_steps',
-           'pretrain_projections', 'nn_agreement', 'init_item_embeddings', 'PretrainConfig', 'pretrain_and_init']
+           'pretrain_projections', 'pca_projections', 'nn_agreement', 'init_item_embeddings', 'PretrainConfig',
+           'pretrain_and_init']
 
 # %% ../nbs/11_pretrain.ipynb #e99ea347
 import math, time
@@ -80,7 +81,7 @@ class Pretrained:
     proj: Projections
     facets: list            # facet names, index k
     head_facets: list       # per head: facet names it was trained on ([] = untrained)
-    trained: torch.Tensor   # bool [H]: the head saw at least one batch
+    trained: torch.Tensor   # bool [H]: the head saw at least one batch (or was fitted: `pca_projections`)
     history: list = field(default_factory=list)   # per optimiser step: dict(epoch, facets, loss)
     n_items: dict = field(default_factory=dict)   # facet -> items that took part
 
@@ -150,6 +151,25 @@ def pretrain_projections(Z,                       # [n_items+1, k] text embeddin
     pr.eval()
     return out
 
+# %% ../nbs/11_pretrain.ipynb #fe034326
+def pca_projections(Z, n_heads:int, d_out:int) -> Pretrained:
+    """Label-free heads (`pretrain_proj='pca'`): head h is the whitened principal components h*d_out ... (h+1)*d_out - 1 of
+    the text embeddings `Z` ([n_items+1, k], zero rows: no text) centred over the items with text, as a linear `Projections`."""
+    Z = torch.as_tensor(np.asarray(Z), dtype=torch.float32)
+    has = (Z != 0).any(1); has[0] = False
+    X, k = Z[has].double(), n_heads * d_out
+    if k > min(len(X) - 1, X.shape[1]):
+        raise ValueError(f"{n_heads} heads x {d_out} = {k} principal components, but {int(has.sum())} items with text of width {X.shape[1]} have fewer")
+    mu = X.mean(0)
+    _, S, Vt = torch.linalg.svd(X - mu, full_matrices=False)
+    W = Vt[:k].T / (S[:k] / (len(X) - 1) ** 0.5)                          # [k_in, k]: unit variance per component
+    pr = Projections(n_heads, Z.shape[1], d_out, 'linear')
+    with torch.no_grad():
+        pr.w2.copy_(W.float().view(-1, n_heads, d_out).transpose(0, 1))      # head h: columns h*d_out ... (h+1)*d_out - 1
+        pr.b2.copy_((-(mu @ W)).float().view(n_heads, 1, d_out))
+    return Pretrained(pr, [], [[] for _ in range(n_heads)], torch.ones(n_heads, dtype=torch.bool))
+
+
 # %% ../nbs/11_pretrain.ipynb #a749e400
 @torch.no_grad()
 def nn_agreement(U:torch.Tensor, Y:torch.Tensor, rows=None) -> float:
@@ -200,7 +220,7 @@ class PretrainConfig:
     pretrain_lr: float = 1e-3
     pretrain_temperature: float = 0.1
     pretrain_schedule: str = 'step'    # 'step' | 'epoch' (alternating facets) | 'sum' (all facets every step)
-    pretrain_proj: str = 'mlp'         # projection heads: 'mlp' | 'linear'
+    pretrain_proj: str = 'mlp'         # projection heads: 'mlp' | 'linear' | 'pca' (no labels, no training: `pca_projections`)
     pretrain_hidden: int = 256         # width of the MLP heads
     pretrain_spare_heads: str = 'all'  # heads beyond the facets: 'all' (trained on every facet) | 'random' (keep random)
     pretrain_scale: float = 0.0        # norm of an initialised slice; 0 = the random init's mean slice norm
@@ -214,7 +234,7 @@ class PretrainConfig:
     text_batch_size: int = 64
     text_max_length: int = 128
 
-    CHOICES = dict(pretrain=('none', 'facet', 'text'), pretrain_schedule=SCHEDULES, pretrain_proj=('mlp', 'linear'),
+    CHOICES = dict(pretrain=('none', 'facet', 'text'), pretrain_schedule=SCHEDULES, pretrain_proj=('mlp', 'linear', 'pca'),
                    pretrain_spare_heads=('all', 'random'), meta_drop_what=tuple(DROP_WHAT))   # the values each option string takes; not a field (no annotation)
 
     def __post_init__(self):
@@ -269,7 +289,8 @@ def pretrain_and_init(model, ds:SeqDataset, cfg:PretrainConfig|dict|None=None, p
     del enc
     Z[[i for i, t in enumerate(texts) if not t]] = 0.0         # dropped / empty text -> no metadata
     t1 = time.time()
-    pre = pretrain_projections(Z, items, facets, head_facets, d_out, epochs=int(c.pretrain_epochs),
+    pre = pca_projections(Z, len(head_facets), d_out) if c.pretrain_proj == 'pca' else \
+          pretrain_projections(Z, items, facets, head_facets, d_out, epochs=int(c.pretrain_epochs),
                                batch_size=int(c.pretrain_batch_size), lr=float(c.pretrain_lr),
                                temperature=float(c.pretrain_temperature), schedule=c.pretrain_schedule,
                                proj=c.pretrain_proj, hidden=int(c.pretrain_hidden), seed=seed, device=device,

@@ -62,6 +62,7 @@ VARIANTS = {
     # with history masked; only on Toys with history not masked does FAME's head add to it
     'fame-fmlp-pre':      ('fame', dict(backbone='fmlp', pretrain='facet')),
     'fame-pre-untrained': ('fame', dict(pretrain='facet', pretrain_epochs=0)),   # `TEXT_PROBES`, below
+    'fame-pre-pca':       ('fame', dict(pretrain='facet', pretrain_proj='pca')),
     # ... and the score scale
     'fame-learnscale':    ('fame', dict(score_scale=-1.0)),                     # c learned, initialised at H
     'fame-probs-scale1':  ('fame', dict(mix='probs', score_scale=1.0)),         # scale x mix: with fame, fame-scale1,
@@ -102,10 +103,11 @@ MECHANISM = ['fame-tau0.3', 'fame-rinit1', 'fame-inputroute', 'fame-top1', 'fame
              'fame-unsharedff', 'fame-ff4d-unshared', 'fame-all', 'fame-learnscale', 'fame-probs-scale1',
              'fame-probs-learnscale']
 UNTIED = ['sasrec-untied']   # the mechanism study's probe of tied item tables (the user's own items)
-# the text pre-training's probe: is its gain the text or the facet labels the projections learn from? The same pre-training
-# with no training step (`pretrain_epochs=0`): every item with text initialised through the projections at their random
-# init, a random feature map of the text that keeps its similarities and has seen no label (against `fame-pre`)
-TEXT_PROBES = ['fame-pre-untrained']
+# the text pre-training's probes: is its gain the text or the facet labels the projections learn from? Against `fame-pre`:
+# the same pre-training with no training step (`pretrain_epochs=0`: the projections at their random init, which map the
+# items' text to nearly one direction, 11_pretrain: a collapsed table), and the label-free init that keeps the text's
+# geometry (`pretrain_proj='pca'`: each head a band of the text's whitened principal components, 11_pretrain)
+TEXT_PROBES = ['fame-pre-untrained', 'fame-pre-pca']
 SENSITIVITY = {**{f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4, 8) for n in (1, 2, 4, 8)},
                **{f'sasrec-H{h}': ('sasrec', dict(n_heads=h)) for h in (1, 2, 4, 8)}}   # SASRec at the same H: the reference
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
