@@ -268,13 +268,15 @@ def pretrain_and_init(model, ds:SeqDataset, cfg:PretrainConfig|dict|None=None, p
     items = ds.items
     if c.meta_drop: items = drop_metadata(items, float(c.meta_drop), int(c.meta_drop_seed), c.meta_drop_what)
     facets = _names(c.pretrain_facets) or default_facets(items)
-    if not facets: raise ValueError(f"{ds.name}: no facets to pre-train on (the item table has none)")
+    pca = c.pretrain_proj == 'pca'                            # reads no label: the facets' checks below do not apply
+    if not facets and not pca: raise ValueError(f"{ds.name}: no facets to pre-train on (the item table has none)")
     unknown = [f for f in facets if f not in items.facets]
     if unknown: raise ValueError(f"unknown facet(s) {unknown}; {ds.name} has {list(items.facets)}")
     H, d = int(model.config.get('n_heads', 1)), int(model.config['d'])   # GRU4Rec/FMLP-Rec have no heads: 'text' only
     if c.pretrain == 'facet' and 'n_heads' not in model.config:
         raise ValueError(f"pretrain='facet' needs a model with heads (SASRec, FAME, BERT4Rec), not {type(model).__name__}; use pretrain='text'")
-    if c.pretrain == 'facet':
+    if pca: head_facets, d_out = [[] for _ in range(H if c.pretrain == 'facet' else 1)], d // H if c.pretrain == 'facet' else d
+    elif c.pretrain == 'facet':
         if len(facets) > H: raise ValueError(f"{len(facets)} facets {facets} for {H} heads: choose {H} with pretrain_facets")
         spare = list(facets) if c.pretrain_spare_heads == 'all' else []
         head_facets, d_out = [[f] for f in facets] + [spare] * (H - len(facets)), d // H
