@@ -479,11 +479,11 @@ def matched_by_target(runs:pd.DataFrame, trials:dict, counts:dict, model:str='fa
     relative difference (%) of `metric` in each group and the tilt, rare_rel - popular_rel in points (positive: `model`
     does relatively better on the rarest targets), the `model` trial's variant and whether it is `model`'s chosen point
     (`chosen`: {dataset: variant}). Datasets without counts are left out."""
-    out = []
-    chosen = chosen or {}
+    out, chosen, groups = [], chosen or {}, {}
     for ds, b, f, s, point in matched_pairs(runs, trials, model, baselines):
         if ds not in counts: continue
-        g, labels = history_groups(counts[ds])
+        if ds not in groups: groups[ds] = history_groups(counts[ds])       # once per dataset, not per pair
+        g, labels = groups[ds]
         first, last = g == 0, g == len(labels) - 1
         for pr in PROTOCOLS:
             fu, bu = (per_user_from_top(r.top20[pr], metric).numpy() for r in (f, s))
