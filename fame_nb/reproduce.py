@@ -63,6 +63,7 @@ VARIANTS = {
     'fame-fmlp-pre':      ('fame', dict(backbone='fmlp', pretrain='facet')),
     'fame-pre-untrained': ('fame', dict(pretrain='facet', pretrain_epochs=0)),   # `TEXT_PROBES`, below
     'fame-pre-pca':       ('fame', dict(pretrain='facet', pretrain_proj='pca')),
+    'sasrec-text-pca':    ('sasrec', dict(pretrain='text', pretrain_proj='pca')),
     # ... and the score scale
     'fame-learnscale':    ('fame', dict(score_scale=-1.0)),                     # c learned, initialised at H
     'fame-probs-scale1':  ('fame', dict(mix='probs', score_scale=1.0)),         # scale x mix: with fame, fame-scale1,
@@ -106,8 +107,10 @@ UNTIED = ['sasrec-untied']   # the mechanism study's probe of tied item tables (
 # the text pre-training's probes: is its gain the text or the facet labels the projections learn from? Against `fame-pre`:
 # the same pre-training with no training step (`pretrain_epochs=0`: the projections at their random init, which map the
 # items' text to nearly one direction, 11_pretrain: a collapsed table), and the label-free init that keeps the text's
-# geometry (`pretrain_proj='pca'`: each head a band of the text's whitened principal components, 11_pretrain)
-TEXT_PROBES = ['fame-pre-untrained', 'fame-pre-pca']
+# geometry (`pretrain_proj='pca'`: each head a band of the text's whitened principal components, 11_pretrain); and SASRec
+# given that same label-free init (its one 'head' all d components: the item table FAME's heads start from, band by band),
+# against `fame-pre-pca`: the two models given the same text, with no label and no training step between them
+TEXT_PROBES = ['fame-pre-untrained', 'fame-pre-pca', 'sasrec-text-pca']
 SENSITIVITY = {**{f'fame-H{h}-N{n}': ('fame', dict(n_heads=h, n_experts=n)) for h in (1, 2, 4, 8) for n in (1, 2, 4, 8)},
                **{f'sasrec-H{h}': ('sasrec', dict(n_heads=h)) for h in (1, 2, 4, 8)}}   # SASRec at the same H: the reference
 # sparse-metadata study: pre-training with the text and labels of a seeded fraction p of the items dropped
