@@ -275,12 +275,13 @@ def pretrain_and_init(model, ds:SeqDataset, cfg:PretrainConfig|dict|None=None, p
     H, d = int(model.config.get('n_heads', 1)), int(model.config['d'])   # GRU4Rec/FMLP-Rec have no heads: 'text' only
     if c.pretrain == 'facet' and 'n_heads' not in model.config:
         raise ValueError(f"pretrain='facet' needs a model with heads (SASRec, FAME, BERT4Rec), not {type(model).__name__}; use pretrain='text'")
-    if pca: head_facets, d_out = [[] for _ in range(H if c.pretrain == 'facet' else 1)], d // H if c.pretrain == 'facet' else d
+    n_proj, d_out = (H, d // H) if c.pretrain == 'facet' else (1, d)   # 'facet': a projection per head; 'text': one to d
+    if pca: head_facets = [[] for _ in range(n_proj)]
     elif c.pretrain == 'facet':
         if len(facets) > H: raise ValueError(f"{len(facets)} facets {facets} for {H} heads: choose {H} with pretrain_facets")
         spare = list(facets) if c.pretrain_spare_heads == 'all' else []
-        head_facets, d_out = [[f] for f in facets] + [spare] * (H - len(facets)), d // H
-    else: head_facets, d_out = [list(facets)], d
+        head_facets = [[f] for f in facets] + [spare] * (H - len(facets))
+    else: head_facets = [list(facets)]
     fields = _names(c.text_fields) or None
     full, texts = item_texts(ds.items, fields), item_texts(items, fields)
     t0 = time.time()
